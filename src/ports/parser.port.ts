@@ -1,0 +1,31 @@
+import type { DocumentFormat, ParsedDocument } from '../core/document.js';
+
+/** Bounds every parse must respect. Violations raise LoreError (`too_many_pages`, ...). */
+export interface ParseLimits {
+  maxPages: number;
+  /** Run OCR on pages without a text layer when the `tesseract` binary is available. */
+  ocr: boolean;
+  /** Milliseconds one OCR'd page may take. */
+  ocrPageTimeoutMs: number;
+}
+
+export interface ParseInput {
+  bytes: Uint8Array;
+  /** Original file name, used in messages and as a title fallback. */
+  fileName: string;
+  format: DocumentFormat;
+  /** Password for encrypted documents (PDF). */
+  password?: string;
+  limits: ParseLimits;
+}
+
+/**
+ * Turns the bytes of one document into text with structure.
+ * Must throw LoreError with a precise code (`file_encrypted`, `file_corrupt`, ...) on bad input.
+ */
+export interface Parser {
+  readonly formats: readonly DocumentFormat[];
+  /** Recorded with each document so a parser change can trigger re-indexing. */
+  readonly version: string;
+  parse(input: ParseInput): Promise<ParsedDocument>;
+}

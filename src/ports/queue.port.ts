@@ -1,0 +1,38 @@
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface Job<P = unknown> {
+  id: string;
+  kind: string;
+  payload: P;
+  state: JobState;
+  attempts: number;
+  maxAttempts: number;
+  /** Last error message, when the job failed or is being retried. */
+  error?: string;
+  progress: Record<string, number>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EnqueueOptions {
+  maxAttempts?: number;
+  /** A job with the same key that is queued or running is returned instead of a new one. */
+  dedupKey?: string;
+}
+
+/**
+ * Durable job queue. A claimed job holds a lease; a job whose lease expires (its process died)
+ * is claimed again, so work survives crashes.
+ */
+export interface Queue {
+  enqueue<P>(kind: string, payload: P, options?: EnqueueOptions): Promise<Job<P>>;
+  /** Claims the oldest runnable job of the given kinds, or returns undefined. */
+  claim(kinds: readonly string[], workerId: string, leaseMs: number): Promise<Job | undefined>;
+  heartbeat(jobId: string, workerId: string, leaseMs: number, progress?: Record<string, number>): Promise<void>;
+  complete(jobId: string, workerId: string): Promise<void>;
+  /** Records a failure; the job is retried with backoff until `maxAttempts`, then fails. */
+  fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void>;
+  cancel(jobId: string): Promise<void>;
+  get(jobId: string): Promise<Job | undefined>;
+  counts(): Promise<Record<JobState, number>>;
+}

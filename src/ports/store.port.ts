@@ -1,0 +1,93 @@
+import type { ChunkDraft, ParsedDocument } from '../core/document.js';
+import type { ChunkRecord, Collection, DocumentRecord, SearchFilter } from '../core/records.js';
+
+/** A new or replaced document with everything that must land in one transaction. */
+export interface DocumentWrite {
+  document: Omit<DocumentRecord, 'id' | 'createdAt' | 'updatedAt' | 'chunkCount'> & { id?: string };
+  parsed: ParsedDocument;
+  chunks: ChunkDraft[];
+  /** Lexical terms per chunk, aligned with `chunks`, per field. */
+  terms: ChunkTerms[];
+  /** Vectors aligned with `chunks`, when an embedder is configured. */
+  vectors?: { embedderId: string; dimension: number; values: Float32Array[] };
+}
+
+/** Analysed terms of one chunk, per indexed field. */
+export interface ChunkTerms {
+  title: string[];
+  body: string[];
+}
+
+export interface DocumentListQuery {
+  collectionId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** A chunk as the lexical index loads it. */
+export interface IndexedChunkRow {
+  rowId: number;
+  documentId: string;
+  collectionId: string;
+  terms: ChunkTerms;
+}
+
+/** Changes since a point, for indexes that live in memory. */
+export interface ChunkChanges {
+  added: IndexedChunkRow[];
+  removedRowIds: number[];
+  /** Pass back to get the next changes. */
+  cursor: ChangeCursor;
+}
+
+export interface ChangeCursor {
+  lastRowId: number;
+  lastDeletionId: number;
+}
+
+/** Metadata used to evaluate filters (tags, dates) inside an index scan. */
+export interface DocumentFilterInfo {
+  documentId: string;
+  collectionId: string;
+  tags: string[];
+  updatedAt: string;
+}
+
+/** Documents, chunks, vectors and settings. */
+export interface Store {
+  ensureCollection(name: string): Promise<Collection>;
+  getCollectionByName(name: string): Promise<Collection | undefined>;
+  listCollections(): Promise<Collection[]>;
+
+  findDocumentBySource(collectionId: string, source: string): Promise<DocumentRecord | undefined>;
+  getDocument(id: string): Promise<DocumentRecord | undefined>;
+  listDocuments(query?: DocumentListQuery): Promise<DocumentRecord[]>;
+  /** Extracted text of a document, for citation highlighting. */
+  getDocumentText(id: string): Promise<string | undefined>;
+  /**
+   * Inserts a document or replaces an existing one (same id, or same collection + source)
+   * together with its chunks, terms and vectors, atomically: readers see old or new, never a mix.
+   */
+  writeDocument(write: DocumentWrite): Promise<DocumentRecord>;
+  deleteDocument(id: string): Promise<void>;
+
+  getChunks(rowIds: readonly number[]): Promise<ChunkRecord[]>;
+  countChunks(): Promise<number>;
+
+  /** Rows added and removed since `cursor` (from the start when undefined). */
+  chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges>;
+  documentFilterInfo(documentIds?: readonly string[]): Promise<DocumentFilterInfo[]>;
+  /** Cheap token that changes whenever chunks change (any process). */
+  changeToken(): Promise<string>;
+
+  /** Vectors of one embedder, for loading a dense index. */
+  loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
+  /** Chunks that have no vector from this embedder yet. */
+  chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]>;
+  putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]): Promise<void>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
