@@ -29,3 +29,9 @@ export interface Parser {
   readonly version: string;
   parse(input: ParseInput): Promise<ParsedDocument>;
 }
+
+/** Parses any supported file: detects its format and runs the right Parser within bounds. */
+export interface DocumentParsing {
+  parse(input: { bytes: Uint8Array; fileName: string; password?: string }): Promise<ParsedDocument>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,334 @@
+import { randomUUID } from 'node:crypto';
+import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
+import type {
+  ChangeCursor,
+  ChunkChanges,
+  DocumentFilterInfo,
+  DocumentListQuery,
+  DocumentWrite,
+  IndexedChunkRow,
+  Store,
+} from '../../../ports/store.port.js';
+import type { SqliteDatabase } from './database.js';
+import {
+  blobToVector,
+  type ChunkRow,
+  chunkColumns,
+  type DocumentRow,
+  toChunkRecord,
+  toDocumentRecord,
+  vectorToBlob,
+} from './rows.js';
+
+/** The embedded Store: one SQLite database. Writes of one document are one transaction. */
+export class SqliteStore implements Store {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  async ensureCollection(name: string): Promise<Collection> {
+    const existing = await this.getCollectionByName(name);
+    if (existing) return existing;
+    const collection = { id: randomUUID(), name, createdAt: new Date().toISOString() };
+    this.db
+      .prepare('INSERT INTO collections (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING')
+      .run(collection.id, collection.name, collection.createdAt);
+    return (await this.getCollectionByName(name)) ?? collection;
+  }
+
+  async getCollectionByName(name: string): Promise<Collection | undefined> {
+    const row = this.db.prepare('SELECT id, name, created_at FROM collections WHERE name = ?').get(name) as
+      | { id: string; name: string; created_at: string }
+      | undefined;
+    return row && { id: row.id, name: row.name, createdAt: row.created_at };
+  }
+
+  async listCollections(): Promise<Collection[]> {
+    const rows = this.db.prepare('SELECT id, name, created_at FROM collections ORDER BY name').all() as {
+      id: string;
+      name: string;
+      created_at: string;
+    }[];
+    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
+  }
+
+  async findDocumentBySource(collectionId: string, source: string): Promise<DocumentRecord | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM documents WHERE collection_id = ? AND source = ?')
+      .get(collectionId, source) as DocumentRow | undefined;
+    return row && toDocumentRecord(row);
+  }
+
+  async getDocument(id: string): Promise<DocumentRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+    return row && toDocumentRecord(row);
+  }
+
+  async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM documents WHERE (?1 IS NULL OR collection_id = ?1)
+         ORDER BY updated_at DESC, id LIMIT ?2 OFFSET ?3`,
+      )
+      .all(query.collectionId ?? null, query.limit ?? -1, query.offset ?? 0) as DocumentRow[];
+    return rows.map(toDocumentRecord);
+  }
+
+  async getDocumentText(id: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT text FROM document_texts WHERE document_id = ?').get(id) as
+      | { text: string }
+      | undefined;
+    return row?.text;
+  }
+
+  async writeDocument(write: DocumentWrite): Promise<DocumentRecord> {
+    const now = new Date().toISOString();
+    const input = write.document;
+    const run = this.db.transaction((): string => {
+      const existing = (
+        input.id
+          ? this.db.prepare('SELECT id, created_at FROM documents WHERE id = ?').get(input.id)
+          : this.db
+              .prepare('SELECT id, created_at FROM documents WHERE collection_id = ? AND source = ?')
+              .get(input.collectionId, input.source)
+      ) as { id: string; created_at: string } | undefined;
+      const id = existing?.id ?? input.id ?? randomUUID();
+      if (existing) this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(id);
+      this.db
+        .prepare(
+          `INSERT INTO documents (id, collection_id, source, file_name, title, format, content_hash, byte_size,
+             page_count, chunk_count, warnings, tags, parser_version, chunker_version, blob_key, created_at, updated_at)
+           VALUES (@id, @collectionId, @source, @fileName, @title, @format, @contentHash, @byteSize, @pageCount,
+             @chunkCount, @warnings, @tags, @parserVersion, @chunkerVersion, @blobKey, @createdAt, @updatedAt)
+           ON CONFLICT(id) DO UPDATE SET collection_id = excluded.collection_id, source = excluded.source,
+             file_name = excluded.file_name, title = excluded.title, format = excluded.format,
+             content_hash = excluded.content_hash, byte_size = excluded.byte_size, page_count = excluded.page_count,
+             chunk_count = excluded.chunk_count, warnings = excluded.warnings, tags = excluded.tags,
+             parser_version = excluded.parser_version, chunker_version = excluded.chunker_version,
+             blob_key = excluded.blob_key, updated_at = excluded.updated_at`,
+        )
+        .run({
+          id,
+          collectionId: input.collectionId,
+          source: input.source,
+          fileName: input.fileName,
+          title: input.title,
+          format: input.format,
+          contentHash: input.contentHash,
+          byteSize: input.byteSize,
+          pageCount: input.pageCount ?? null,
+          chunkCount: write.chunks.length,
+          warnings: JSON.stringify(input.warnings),
+          tags: JSON.stringify(input.tags),
+          parserVersion: input.parserVersion,
+          chunkerVersion: input.chunkerVersion,
+          blobKey: input.blobKey ?? null,
+          createdAt: existing?.created_at ?? now,
+          updatedAt: now,
+        });
+      this.db
+        .prepare(
+          `INSERT INTO document_texts (document_id, text, blocks) VALUES (?, ?, ?)
+           ON CONFLICT(document_id) DO UPDATE SET text = excluded.text, blocks = excluded.blocks`,
+        )
+        .run(id, write.parsed.text, JSON.stringify(write.parsed.blocks));
+      this.insertChunks(id, input.collectionId, write);
+      return id;
+    });
+    const id = run.immediate();
+    const stored = await this.getDocument(id);
+    if (!stored) throw new Error(`document ${id} vanished after being written`);
+    return stored;
+  }
+
+  private insertChunks(documentId: string, collectionId: string, write: DocumentWrite): void {
+    const insertChunk = this.db.prepare(
+      `INSERT INTO chunks (document_id, collection_id, ordinal, text, context, start_offset, end_offset,
+         token_count, page, slide, sheet, title_terms, body_terms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const insertVector = this.db.prepare(
+      'INSERT INTO chunk_vectors (embedder_id, chunk_id, dimension, vector) VALUES (?, ?, ?, ?)',
+    );
+    write.chunks.forEach((chunk, index) => {
+      const terms = write.terms[index] ?? { title: [], body: [] };
+      const result = insertChunk.run(
+        documentId,
+        collectionId,
+        chunk.ordinal,
+        chunk.text,
+        chunk.context,
+        chunk.start,
+        chunk.end,
+        chunk.tokenCount,
+        chunk.page ?? null,
+        chunk.slide ?? null,
+        chunk.sheet ?? null,
+        terms.title.join(' '),
+        terms.body.join(' '),
+      );
+      const vector = write.vectors?.values[index];
+      if (write.vectors && vector) {
+        insertVector.run(
+          write.vectors.embedderId,
+          result.lastInsertRowid,
+          write.vectors.dimension,
+          vectorToBlob(vector),
+        );
+      }
+    });
+  }
+
+  async deleteDocument(id: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(id);
+        this.db.prepare('DELETE FROM documents WHERE id = ?').run(id);
+      })
+      .immediate();
+  }
+
+  async getChunks(rowIds: readonly number[]): Promise<ChunkRecord[]> {
+    if (rowIds.length === 0) return [];
+    const rows = this.db
+      .prepare(`SELECT ${chunkColumns} FROM chunks WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(rowIds)) as ChunkRow[];
+    const byId = new Map(rows.map((row) => [row.id, toChunkRecord(row)]));
+    return rowIds.flatMap((rowId) => byId.get(rowId) ?? []);
+  }
+
+  async countChunks(): Promise<number> {
+    return (this.db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+  }
+
+  async chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges> {
+    return this.db
+      .transaction((): ChunkChanges => {
+        const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
+        const rows = this.db
+          .prepare(
+            `SELECT id, document_id, collection_id, title_terms, body_terms FROM chunks WHERE id > ? ORDER BY id`,
+          )
+          .all(from.lastRowId) as {
+          id: number;
+          document_id: string;
+          collection_id: string;
+          title_terms: string;
+          body_terms: string;
+        }[];
+        const deletions = cursor
+          ? (this.db
+              .prepare('SELECT id, chunk_id FROM chunk_deletions WHERE id > ? ORDER BY id')
+              .all(from.lastDeletionId) as { id: number; chunk_id: number }[])
+          : [];
+        const added: IndexedChunkRow[] = rows.map((row) => ({
+          rowId: row.id,
+          documentId: row.document_id,
+          collectionId: row.collection_id,
+          terms: { title: splitTerms(row.title_terms), body: splitTerms(row.body_terms) },
+        }));
+        const lastDeletionId = cursor
+          ? (deletions.at(-1)?.id ?? from.lastDeletionId)
+          : ((this.db.prepare('SELECT max(id) AS id FROM chunk_deletions').get() as { id: number | null })
+              .id ?? 0);
+        return {
+          added,
+          removedRowIds: deletions.map((row) => row.chunk_id),
+          cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
+        };
+      })
+      .deferred();
+  }
+
+  async documentFilterInfo(documentIds?: readonly string[]): Promise<DocumentFilterInfo[]> {
+    const rows = (
+      documentIds
+        ? this.db
+            .prepare(
+              'SELECT id, collection_id, tags, updated_at FROM documents WHERE id IN (SELECT value FROM json_each(?))',
+            )
+            .all(JSON.stringify(documentIds))
+        : this.db.prepare('SELECT id, collection_id, tags, updated_at FROM documents').all()
+    ) as { id: string; collection_id: string; tags: string; updated_at: string }[];
+    return rows.map((row) => ({
+      documentId: row.id,
+      collectionId: row.collection_id,
+      tags: JSON.parse(row.tags) as string[],
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  async changeToken(): Promise<string> {
+    const row = this.db
+      .prepare(
+        `SELECT (SELECT seq FROM sqlite_sequence WHERE name = 'chunks') AS chunks,
+                (SELECT seq FROM sqlite_sequence WHERE name = 'chunk_deletions') AS deletions`,
+      )
+      .get() as { chunks: number | null; deletions: number | null };
+    return `${row.chunks ?? 0}:${row.deletions ?? 0}`;
+  }
+
+  async loadVectors(
+    embedderId: string,
+  ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
+    const rows = this.db
+      .prepare(
+        'SELECT chunk_id, dimension, vector FROM chunk_vectors WHERE embedder_id = ? ORDER BY chunk_id',
+      )
+      .all(embedderId) as { chunk_id: number; dimension: number; vector: Buffer }[];
+    const dimension = rows[0]?.dimension ?? 0;
+    const matrix = new Float32Array(rows.length * dimension);
+    const rowIds = new Int32Array(rows.length);
+    rows.forEach((row, index) => {
+      rowIds[index] = row.chunk_id;
+      matrix.set(blobToVector(row.vector), index * dimension);
+    });
+    return { rowIds, dimension, matrix };
+  }
+
+  async chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT ${chunkColumns} FROM chunks c WHERE NOT EXISTS
+           (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY id LIMIT ?`,
+      )
+      .all(embedderId, limit) as ChunkRow[];
+    return rows.map(toChunkRecord);
+  }
+
+  async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
+    const insert = this.db.prepare(
+      `INSERT INTO chunk_vectors (embedder_id, chunk_id, dimension, vector) VALUES (?, ?, ?, ?)
+       ON CONFLICT(embedder_id, chunk_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector`,
+    );
+    this.db
+      .transaction(() => {
+        for (const row of rows) {
+          const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').get(row.rowId);
+          if (exists) insert.run(embedderId, row.rowId, dimension, vectorToBlob(row.vector));
+        }
+      })
+      .immediate();
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as
+      | { value: string }
+      | undefined;
+    return row?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.db
+      .prepare(
+        'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function splitTerms(value: string): string[] {
+  return value.length === 0 ? [] : value.split(' ');
+}

@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import { FileBlobStore } from '../adapters/blob/file.blob-store.js';
+import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
+import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
+import { openDatabase } from '../adapters/store/sqlite/database.js';
+import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
+import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
+import type { LoreConfig } from '../config/config.schema.js';
+import { AskService } from '../core/answer/ask.service.js';
+import { IngestService } from '../core/ingest/ingest.service.js';
+import { LexicalIndex } from '../core/search/lexical-index.js';
+import { SearchService } from '../core/search/search.service.js';
+import { VectorIndex } from '../core/search/vector-index.js';
+import type { Embedder } from '../ports/embedder.port.js';
+import type { LanguageModel } from '../ports/language-model.port.js';
+import { createEmbedder, createLanguageModel } from './providers.js';
+
+/** Everything a Lore process uses, wired from one validated config. */
+export interface LoreApp {
+  config: LoreConfig;
+  store: SqliteStore;
+  queue: SqliteQueue;
+  blobs: FileBlobStore;
+  parsing: SandboxedParser;
+  ingest: IngestService;
+  lexical: LexicalIndex;
+  search: SearchService;
+  ask: AskService;
+  embedder?: Embedder;
+  languageModel?: LanguageModel;
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Keep original files in the blob store (off for throwaway evaluation stores). */
+  keepOriginals?: boolean;
+  /** Replace the configured providers (tests, evaluation). */
+  embedder?: Embedder | null;
+  languageModel?: LanguageModel | null;
+}
+
+/** The composition root: builds the embedded adapters and the use-cases over them. */
+export function createApp(config: LoreConfig, options: CreateAppOptions = {}): LoreApp {
+  const db = openDatabase(join(config.dataDir, 'lore.db'));
+  const store = new SqliteStore(db);
+  const queue = new SqliteQueue(db);
+  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
+  const embedder = options.embedder === null ? undefined : (options.embedder ?? createEmbedder(config));
+  const languageModel =
+    options.languageModel === null ? undefined : (options.languageModel ?? createLanguageModel(config));
+  const parsing = new SandboxedParser({
+    timeoutMs: config.parseTimeoutMs,
+    memoryMb: config.parseMemoryMb,
+    concurrency: config.parseConcurrency,
+    recycleAfter: 200,
+    limits: {
+      maxPages: config.maxPages,
+      ocr: config.ocr === 'auto',
+      ocrPageTimeoutMs: config.ocrPageTimeoutMs,
+    },
+  });
+  const ingest = new IngestService({
+    store,
+    blobs,
+    parsing,
+    chunker: new StructureChunker(),
+    ...(embedder ? { embedder } : {}),
+    options: {
+      maxTokens: config.chunkTokens,
+      overlapTokens: config.chunkOverlapTokens,
+      maxFileBytes: config.maxFileBytes,
+      maxPages: config.maxPages,
+      keepOriginals: options.keepOriginals ?? true,
+    },
+  });
+  const lexical = new LexicalIndex(store, {
+    k1: config.bm25K1,
+    b: config.bm25B,
+    fieldWeights: { title: config.bm25TitleWeight, body: 1 },
+  });
+  const search = new SearchService({
+    store,
+    lexical,
+    ...(embedder ? { dense: { index: new VectorIndex(store, embedder), embedder } } : {}),
+    fusion: { k: config.rrfK, lexicalWeight: config.lexicalWeight, denseWeight: config.denseWeight },
+  });
+  const ask = new AskService({
+    search,
+    ...(languageModel ? { languageModel } : {}),
+    idf: (term) => lexical.idf(term),
+    options: { sources: config.answerSources, abstainBelow: config.abstainBelow },
+  });
+  return {
+    config,
+    store,
+    queue,
+    blobs,
+    parsing,
+    ingest,
+    lexical,
+    search,
+    ask,
+    ...(embedder ? { embedder } : {}),
+    ...(languageModel ? { languageModel } : {}),
+    async close() {
+      await parsing.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { LoreApp } from '../../app/create-app.js';
+import type { IngestOutcome } from '../../core/ingest/ingest.service.js';
+import { type GlobalOptions, withApp } from '../context.js';
+import { collectFiles, isIgnoredFile } from '../files.js';
+import { Progress } from '../progress.js';
+
+interface IngestOptions {
+  collection: string;
+  tag: string[];
+  password?: string;
+  json?: boolean;
+}
+
+/** `lore ingest PATH...`: parses, chunks and indexes files and folders. */
+export function registerIngest(program: Command, global: () => GlobalOptions): void {
+  program
+    .command('ingest')
+    .description('ingest files and folders into a collection (unchanged files are skipped)')
+    .argument('<paths...>', 'files or folders')
+    .option('-c, --collection <name>', 'collection to add to', 'default')
+    .option('-t, --tag <tag>', 'tag the documents (repeatable)', collect, [])
+    .option('--password <password>', 'password for encrypted PDFs')
+    .option('--json', 'print one JSON line per file')
+    .action(async (paths: string[], options: IngestOptions) => {
+      const files = (await collectFiles(paths)).filter((file) => !isIgnoredFile(file));
+      const outcomes = await withApp(global(), (app) => ingestFiles(app, files, options));
+      const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
+      process.exitCode = failed > 0 ? 2 : 0;
+    });
+}
+
+/** Ingests files with the configured parse concurrency, reporting each outcome as it lands. */
+export async function ingestFiles(
+  app: LoreApp,
+  files: string[],
+  options: IngestOptions,
+): Promise<IngestOutcome[]> {
+  const progress = new Progress('ingest');
+  const outcomes: IngestOutcome[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const path = files[next++]!;
+      const bytes = new Uint8Array(await readFile(path));
+      const outcome = await app.ingest.ingest({
+        bytes,
+        fileName: basename(path),
+        source: path,
+        collection: options.collection,
+        ...(options.tag.length > 0 ? { tags: options.tag } : {}),
+        ...(options.password ? { password: options.password } : {}),
+      });
+      outcomes.push(outcome);
+      progress.clear();
+      report(outcome, options.json === true);
+      progress.update(outcomes.length, files.length, basename(path));
+    }
+  };
+  await Promise.all(Array.from({ length: app.config.parseConcurrency }, worker));
+  progress.clear();
+  if (!options.json) summarise(outcomes);
+  return outcomes;
+}
+
+function report(outcome: IngestOutcome, json: boolean): void {
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        file: outcome.source,
+        status: outcome.status,
+        documentId: outcome.document?.id,
+        pages: outcome.pages,
+        chunks: outcome.chunks,
+        warnings: outcome.document?.warnings.length ?? 0,
+        error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : undefined,
+      })}\n`,
+    );
+    return;
+  }
+  if (outcome.status === 'failed') {
+    process.stderr.write(`✗ ${outcome.error?.message ?? outcome.fileName} [${outcome.error?.code}]\n`);
+    return;
+  }
+  const warnings = outcome.document?.warnings ?? [];
+  const detail =
+    outcome.status === 'unchanged'
+      ? 'unchanged'
+      : `${outcome.status}: ${outcome.pages !== undefined ? `${outcome.pages} pages, ` : ''}${outcome.chunks ?? 0} chunks`;
+  process.stdout.write(
+    `✓ ${outcome.fileName} (${detail}${warnings.length ? `, ${warnings.length} warnings` : ''})\n`,
+  );
+  if (outcome.status !== 'unchanged') {
+    for (const warning of warnings.slice(0, 3)) process.stdout.write(`    warning: ${warning.message}\n`);
+    if (warnings.length > 3) process.stdout.write(`    … and ${warnings.length - 3} more warnings\n`);
+  }
+}
+
+function summarise(outcomes: IngestOutcome[]): void {
+  const count = (status: IngestOutcome['status']) =>
+    outcomes.filter((outcome) => outcome.status === status).length;
+  process.stdout.write(
+    `\n${outcomes.length} files: ${count('added')} added, ${count('updated')} updated, ${count('unchanged')} unchanged, ${count('failed')} failed\n`,
+  );
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,43 @@
+import { serve } from '@hono/node-server';
+import type { Command } from 'commander';
+import { LoreError } from '../../core/errors.js';
+import { createRoutes } from '../../server/app.routes.js';
+import { type GlobalOptions, openApp } from '../context.js';
+
+const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** `lore serve`: the minimal search/ask page and JSON/SSE endpoints on LORE_HOST:LORE_PORT. */
+export function registerServe(program: Command, global: () => GlobalOptions): void {
+  program
+    .command('serve')
+    .description('serve the search/ask page and API (default http://127.0.0.1:7860)')
+    .option('--host <host>', 'address to bind (overrides LORE_HOST)')
+    .option('--port <port>', 'port (overrides LORE_PORT)')
+    .action(async (options: { host?: string; port?: string }) => {
+      const app = openApp(global(), {
+        ...(options.host ? { host: options.host } : {}),
+        ...(options.port ? { port: options.port } : {}),
+      });
+      if (!loopback.has(app.config.host)) {
+        await app.close();
+        throw new LoreError(
+          'invalid_config',
+          `refusing to bind to ${app.config.host}: this version has no user accounts yet, so it only listens on 127.0.0.1`,
+        );
+      }
+      const server = serve(
+        { fetch: createRoutes(app).fetch, hostname: app.config.host, port: app.config.port },
+        (info) => {
+          process.stdout.write(
+            `Lore is serving http://${app.config.host}:${info.port} (data in ${app.config.dataDir})\n`,
+          );
+        },
+      );
+      const stop = () => {
+        server.close(() => void app.close().then(() => process.exit(0)));
+        setTimeout(() => process.exit(0), 5000).unref();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { LoreError } from '../core/errors.js';
+import { registerAsk } from './commands/ask.command.js';
+import { registerEval } from './commands/eval.command.js';
+import { registerIngest } from './commands/ingest.command.js';
+import { registerMigrate } from './commands/migrate.command.js';
+import { registerSearch } from './commands/search.command.js';
+import { registerServe } from './commands/serve.command.js';
+import { registerSync } from './commands/sync.command.js';
+import type { GlobalOptions } from './context.js';
+
+const program = new Command();
+program
+  .name('lore')
+  .description('Lore: a self-hosted knowledge assistant. Ingest documents, search them, ask cited questions.')
+  .option('-d, --data-dir <dir>', 'data folder (overrides LORE_DATA_DIR; default ./data)')
+  .showHelpAfterError();
+
+const global = (): GlobalOptions => program.opts<GlobalOptions>();
+registerIngest(program, global);
+registerSync(program, global);
+registerSearch(program, global);
+registerAsk(program, global);
+registerEval(program, global);
+registerServe(program, global);
+registerMigrate(program, global);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (LoreError.is(error)) {
+    process.stderr.write(`lore: ${error.message}\n`);
+    process.exitCode = error.code === 'invalid_config' || error.code === 'invalid_request' ? 64 : 1;
+  } else {
+    process.stderr.write(`lore: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

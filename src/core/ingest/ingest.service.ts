@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import type { BlobStore } from '../../ports/blob-store.port.js';
+import type { Chunker, ChunkOptions } from '../../ports/chunker.port.js';
+import type { Embedder } from '../../ports/embedder.port.js';
+import type { DocumentParsing } from '../../ports/parser.port.js';
+import type { ChunkTerms, Store } from '../../ports/store.port.js';
+import type { ChunkDraft, ParsedDocument } from '../document.js';
+import { LoreError, toLoreError } from '../errors.js';
+import type { DocumentRecord } from '../records.js';
+import { analyze } from '../text/analyzer.js';
+
+export interface IngestInput {
+  bytes: Uint8Array;
+  fileName: string;
+  /** Identity of the file inside its collection: an absolute path, URL or external id. */
+  source: string;
+  collection: string;
+  tags?: string[];
+  password?: string;
+  /** Title to use instead of the parsed one (e.g. a BEIR corpus title). */
+  title?: string;
+  signal?: AbortSignal;
+}
+
+export type IngestStatus = 'added' | 'updated' | 'unchanged' | 'failed';
+
+export interface IngestOutcome {
+  status: IngestStatus;
+  fileName: string;
+  source: string;
+  document?: DocumentRecord;
+  error?: LoreError;
+  pages?: number;
+  chunks?: number;
+}
+
+export interface IngestDependencies {
+  store: Store;
+  blobs: BlobStore;
+  parsing: DocumentParsing;
+  chunker: Chunker;
+  embedder?: Embedder;
+  options: ChunkOptions & { maxFileBytes: number; maxPages: number; keepOriginals: boolean };
+}
+
+/**
+ * Ingests one file: dedup by content hash, parse in the sandbox, chunk, analyse, embed, then write
+ * document, chunks and vectors in one transaction. Never throws for a bad file: the outcome says why.
+ */
+export class IngestService {
+  constructor(private readonly deps: IngestDependencies) {}
+
+  async ingest(input: IngestInput): Promise<IngestOutcome> {
+    const base = { fileName: input.fileName, source: input.source };
+    try {
+      return { ...base, ...(await this.run(input)) };
+    } catch (error) {
+      const loreError = toLoreError(error, 'parse_failed');
+      const message = loreError.message.includes(input.fileName)
+        ? loreError.message
+        : `${input.fileName}: ${loreError.message}`;
+      return {
+        ...base,
+        status: 'failed',
+        error: new LoreError(loreError.code, message, { details: loreError.details }),
+      };
+    }
+  }
+
+  private async run(input: IngestInput): Promise<Omit<IngestOutcome, 'fileName' | 'source'>> {
+    const { store, options } = this.deps;
+    if (input.bytes.byteLength > options.maxFileBytes) {
+      throw new LoreError(
+        'file_too_large',
+        `${input.fileName}: ${formatBytes(input.bytes.byteLength)} is larger than the limit of ${formatBytes(options.maxFileBytes)} (LORE_MAX_FILE_BYTES)`,
+      );
+    }
+    const contentHash = createHash('sha256').update(input.bytes).digest('hex');
+    const collection = await store.ensureCollection(input.collection);
+    const existing = await store.findDocumentBySource(collection.id, input.source);
+    if (
+      existing &&
+      existing.contentHash === contentHash &&
+      existing.chunkerVersion === this.chunkerVersion() &&
+      sameTags(existing.tags, input.tags ?? existing.tags) &&
+      (input.title === undefined || input.title === existing.title)
+    ) {
+      return { status: 'unchanged', document: existing };
+    }
+    const parsed = await this.deps.parsing.parse({
+      bytes: input.bytes,
+      fileName: input.fileName,
+      ...(input.password === undefined ? {} : { password: input.password }),
+    });
+    if (parsed.pageCount !== undefined && parsed.pageCount > options.maxPages) {
+      throw new LoreError(
+        'too_many_pages',
+        `${input.fileName}: ${parsed.pageCount} pages, more than the limit of ${options.maxPages} (LORE_MAX_PAGES)`,
+      );
+    }
+    const title = input.title ?? parsed.title ?? stripExtension(input.fileName);
+    const chunks = this.deps.chunker.chunk(parsed, options);
+    const terms = chunks.map((chunk) => chunkTerms(title, chunk));
+    const vectors = await this.embed(title, chunks, input.signal);
+    const blobKey = options.keepOriginals ? await this.deps.blobs.put(input.bytes) : undefined;
+    const document = await store.writeDocument({
+      document: {
+        collectionId: collection.id,
+        source: input.source,
+        fileName: input.fileName,
+        title,
+        format: parsed.format,
+        contentHash,
+        byteSize: input.bytes.byteLength,
+        ...(parsed.pageCount === undefined ? {} : { pageCount: parsed.pageCount }),
+        warnings: parsed.warnings,
+        tags: input.tags ?? existing?.tags ?? [],
+        parserVersion: parsed.parserVersion,
+        chunkerVersion: this.chunkerVersion(),
+        ...(blobKey ? { blobKey } : {}),
+      },
+      parsed,
+      chunks,
+      terms,
+      ...(vectors ? { vectors } : {}),
+    });
+    if (existing?.blobKey && existing.blobKey !== blobKey) await this.releaseBlob(existing.blobKey);
+    return {
+      status: existing ? 'updated' : 'added',
+      document,
+      chunks: chunks.length,
+      ...(parsed.pageCount === undefined ? {} : { pages: parsed.pageCount }),
+    };
+  }
+
+  /** Deletes a document and, when no other document uses it, its original file. */
+  async remove(documentId: string): Promise<void> {
+    const document = await this.deps.store.getDocument(documentId);
+    if (!document) return;
+    await this.deps.store.deleteDocument(documentId);
+    if (document.blobKey) await this.releaseBlob(document.blobKey);
+  }
+
+  private async releaseBlob(key: string): Promise<void> {
+    const stillUsed = (await this.deps.store.listDocuments()).some((document) => document.blobKey === key);
+    if (!stillUsed) await this.deps.blobs.delete(key);
+  }
+
+  private chunkerVersion(): string {
+    return `${this.deps.chunker.version};${this.deps.options.maxTokens}/${this.deps.options.overlapTokens}`;
+  }
+
+  private async embed(title: string, chunks: ChunkDraft[], signal?: AbortSignal) {
+    const embedder = this.deps.embedder;
+    if (!embedder || chunks.length === 0) return undefined;
+    const texts = chunks.map((chunk) => embeddingText(title, chunk));
+    const values: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += embedder.maxBatchSize) {
+      values.push(...(await embedder.embed(texts.slice(i, i + embedder.maxBatchSize), 'document', signal)));
+    }
+    return { embedderId: embedder.id, dimension: await embedder.dimension(), values };
+  }
+}
+
+/** The text embedded for a chunk: document title and heading path give it context. */
+export function embeddingText(title: string, chunk: Pick<ChunkDraft, 'context' | 'text'>): string {
+  return [title, chunk.context, chunk.text].filter(Boolean).join('\n');
+}
+
+/** Lexical fields of a chunk: the title field holds title + headings, the body everything. */
+export function chunkTerms(title: string, chunk: Pick<ChunkDraft, 'context' | 'text'>): ChunkTerms {
+  return {
+    title: analyze(`${title}\n${chunk.context}`),
+    body: analyze(`${title}\n${chunk.context}\n${chunk.text}`),
+  };
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+}
+
+function stripExtension(fileName: string): string {
+  return fileName.replace(/\.[^./\\]+$/, '') || fileName;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export type { ParsedDocument };

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Bm25Index } from './bm25.js';
+
+const params = { k1: 1.2, b: 0.75, fieldWeights: { body: 1 } };
+
+describe('Bm25Index', () => {
+  it('scores with the Lucene BM25 formula', () => {
+    const index = new Bm25Index(params);
+    const a = index.add({ body: ['cat', 'sat', 'mat'] });
+    index.add({ body: ['dog', 'sat'] });
+    index.add({ body: ['dog', 'ran', 'far', 'away'] });
+    const [hit] = index.search(['cat'], 5);
+    // N=3, df=1 → idf = ln(1 + 2.5/1.5); avgdl = 3, dl = 3 → norm = k1.
+    const idf = Math.log(1 + 2.5 / 1.5);
+    expect(hit?.slot).toBe(a);
+    expect(hit?.score).toBeCloseTo((idf * 1) / (1 + 1.2), 6);
+  });
+
+  it('ranks by summed term scores and honours k', () => {
+    const index = new Bm25Index(params);
+    index.add({ body: ['apple'] });
+    const both = index.add({ body: ['apple', 'pie'] });
+    index.add({ body: ['pie'] });
+    const hits = index.search(['apple', 'pie'], 2);
+    expect(hits).toHaveLength(2);
+    expect(hits[0]?.slot).toBe(both);
+  });
+
+  it('never returns removed or disallowed slots', () => {
+    const index = new Bm25Index(params);
+    const first = index.add({ body: ['term'] });
+    const second = index.add({ body: ['term'] });
+    const third = index.add({ body: ['term'] });
+    index.remove(first);
+    const hits = index.search(['term'], 10, (slot) => slot !== third);
+    expect(hits.map((hit) => hit.slot)).toEqual([second]);
+    expect(index.deletedRatio).toBeCloseTo(1 / 3);
+  });
+
+  it('weights fields', () => {
+    const index = new Bm25Index({ k1: 1.2, b: 0.75, fieldWeights: { title: 3, body: 1 } });
+    const inBody = index.add({ title: ['other'], body: ['word', 'filler'] });
+    const inTitle = index.add({ title: ['word'], body: ['filler', 'more'] });
+    const hits = index.search(['word'], 2);
+    expect(hits.map((hit) => hit.slot)).toEqual([inTitle, inBody]);
+  });
+
+  it('grows past its initial capacity', () => {
+    const index = new Bm25Index(params);
+    for (let i = 0; i < 5000; i++) index.add({ body: [`t${i % 7}`, 'common'] });
+    expect(index.search(['t3'], 1000)).toHaveLength(714);
+  });
+});

@@ -1,0 +1,199 @@
+import { type SlotHit, TopK } from './top-k.js';
+
+/** BM25 parameters (Lucene formula). */
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  /** Weight of each field's BM25 score in the sum; fields absent here are not indexed. */
+  fieldWeights: Readonly<Record<string, number>>;
+}
+
+/** Lucene/Anserini defaults measured best on BEIR-style abstracts; see docs/benchmarks.md. */
+export const defaultBm25Params: Bm25Params = { k1: 0.9, b: 0.4, fieldWeights: { title: 1, body: 1 } };
+
+class Postings {
+  slots = new Int32Array(4);
+  freqs = new Uint16Array(4);
+  size = 0;
+
+  add(slot: number, freq: number): void {
+    if (this.size === this.slots.length) {
+      const slots = new Int32Array(this.size * 2);
+      slots.set(this.slots);
+      this.slots = slots;
+      const freqs = new Uint16Array(this.size * 2);
+      freqs.set(this.freqs);
+      this.freqs = freqs;
+    }
+    this.slots[this.size] = slot;
+    this.freqs[this.size] = Math.min(freq, 65_535);
+    this.size++;
+  }
+}
+
+class FieldIndex {
+  readonly postings = new Map<string, Postings>();
+  lengths = new Float32Array(1024);
+  norms = new Float32Array(1024);
+  totalLength = 0;
+  /** Documents with a non-empty field (Lucene's docCount). */
+  docCount = 0;
+
+  grow(capacity: number): void {
+    if (capacity <= this.lengths.length) return;
+    const lengths = new Float32Array(capacity);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    this.norms = new Float32Array(capacity);
+  }
+}
+
+/**
+ * An in-memory BM25 index over documents with named fields, scored as the weighted sum of each
+ * field's Lucene BM25: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf part = tf / (tf + k1·(1 − b + b·dl/avgdl)).
+ * Removal leaves a tombstone (statistics keep counting it, as in Lucene until a merge).
+ *
+ * @example
+ * const index = new Bm25Index(defaultBm25Params);
+ * const slot = index.add({ title: ['cat'], body: ['cat', 'sat'] });
+ * index.search(['cat'], 10); // [{ slot, score }]
+ */
+export class Bm25Index {
+  private readonly fields = new Map<string, FieldIndex>();
+  private deleted = new Uint8Array(1024);
+  private capacity = 1024;
+  private slotCount = 0;
+  private deletedCount = 0;
+  private normsDirty = true;
+  private scores = new Float64Array(1024);
+  private touched = new Int32Array(1024);
+
+  constructor(private readonly params: Bm25Params) {
+    for (const name of Object.keys(params.fieldWeights)) this.fields.set(name, new FieldIndex());
+  }
+
+  /** Number of slots ever added, tombstones included. */
+  get size(): number {
+    return this.slotCount;
+  }
+
+  /** Fraction of slots that are tombstones; a high value calls for a rebuild. */
+  get deletedRatio(): number {
+    return this.slotCount === 0 ? 0 : this.deletedCount / this.slotCount;
+  }
+
+  /** Indexes a document given its analysed terms per field; returns its slot. */
+  add(fieldTerms: Readonly<Record<string, readonly string[]>>): number {
+    const slot = this.slotCount++;
+    this.ensureCapacity(this.slotCount);
+    for (const [name, field] of this.fields) {
+      const terms = fieldTerms[name] ?? [];
+      field.lengths[slot] = terms.length;
+      if (terms.length === 0) continue;
+      field.totalLength += terms.length;
+      field.docCount++;
+      const freqs = new Map<string, number>();
+      for (const term of terms) freqs.set(term, (freqs.get(term) ?? 0) + 1);
+      for (const [term, freq] of freqs) {
+        let postings = field.postings.get(term);
+        if (!postings) {
+          postings = new Postings();
+          field.postings.set(term, postings);
+        }
+        postings.add(slot, freq);
+      }
+    }
+    this.normsDirty = true;
+    return slot;
+  }
+
+  /** Inverse document frequency of a term in a field (0 when the term is unknown). */
+  idf(field: string, term: string): number {
+    const index = this.fields.get(field);
+    const df = index?.postings.get(term)?.size ?? 0;
+    if (!index || df === 0) return 0;
+    return Math.log(1 + (index.docCount - df + 0.5) / (df + 0.5));
+  }
+
+  /** Marks a slot deleted; it is never returned again. */
+  remove(slot: number): void {
+    if (slot < 0 || slot >= this.slotCount || this.deleted[slot] === 1) return;
+    this.deleted[slot] = 1;
+    this.deletedCount++;
+  }
+
+  isDeleted(slot: number): boolean {
+    return this.deleted[slot] === 1;
+  }
+
+  /**
+   * Top `k` slots for analysed query terms. `allow`, when given, is consulted for every candidate
+   * before it can enter the result (filters and access control live inside the scan).
+   */
+  search(queryTerms: readonly string[], k: number, allow?: (slot: number) => boolean): SlotHit[] {
+    if (k <= 0 || queryTerms.length === 0 || this.slotCount === 0) return [];
+    if (this.normsDirty) this.computeNorms();
+    const queryFreqs = new Map<string, number>();
+    for (const term of queryTerms) queryFreqs.set(term, (queryFreqs.get(term) ?? 0) + 1);
+
+    const scores = this.scores;
+    const touched = this.touched;
+    let touchedCount = 0;
+    for (const [name, field] of this.fields) {
+      const weight = this.params.fieldWeights[name] ?? 0;
+      if (weight === 0 || field.docCount === 0) continue;
+      const norms = field.norms;
+      for (const [term, queryFreq] of queryFreqs) {
+        const postings = field.postings.get(term);
+        if (!postings) continue;
+        const df = postings.size;
+        const idf = Math.log(1 + (field.docCount - df + 0.5) / (df + 0.5));
+        const termWeight = weight * idf * queryFreq;
+        const slots = postings.slots;
+        const freqs = postings.freqs;
+        for (let i = 0; i < df; i++) {
+          const slot = slots[i]!;
+          const tf = freqs[i]!;
+          const current = scores[slot]!;
+          if (current === 0) touched[touchedCount++] = slot;
+          scores[slot] = current + (termWeight * tf) / (tf + norms[slot]!);
+        }
+      }
+    }
+
+    const top = new TopK(k);
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = touched[i]!;
+      const score = scores[slot]!;
+      scores[slot] = 0;
+      if (this.deleted[slot] === 1 || (allow && !allow(slot))) continue;
+      top.push(slot, score);
+    }
+    return top.result();
+  }
+
+  private computeNorms(): void {
+    const { k1, b } = this.params;
+    for (const field of this.fields.values()) {
+      const average = field.docCount === 0 ? 1 : field.totalLength / field.docCount;
+      for (let slot = 0; slot < this.slotCount; slot++) {
+        field.norms[slot] = k1 * (1 - b + (b * field.lengths[slot]!) / average);
+      }
+    }
+    this.normsDirty = false;
+  }
+
+  private ensureCapacity(needed: number): void {
+    if (needed <= this.capacity) return;
+    let capacity = this.capacity;
+    while (capacity < needed) capacity *= 2;
+    for (const field of this.fields.values()) field.grow(capacity);
+    const deleted = new Uint8Array(capacity);
+    deleted.set(this.deleted);
+    this.deleted = deleted;
+    this.scores = new Float64Array(capacity);
+    this.touched = new Int32Array(capacity);
+    this.capacity = capacity;
+    this.normsDirty = true;
+  }
+}
