@@ -99,9 +99,8 @@ export async function evaluate(
     ndcg += ndcgAt(ranked, judged, 10);
     recall += recallAt(ranked, judged, 100);
     mrr += reciprocalRankAt(ranked, judged, 10);
-    ranked.forEach((id, rank) =>
-      run.push(`${queryId} Q0 ${id} ${rank + 1} ${scores[rank]!.toFixed(6)} lore`),
-    );
+    for (const [rank, id] of ranked.entries())
+      run.push(`${queryId} Q0 ${id} ${rank + 1} ${scores[rank]!.toFixed(6)} lore`);
     options.onProgress?.('query', ++index, dataset.queries.size);
   }
   const count = Math.max(1, dataset.queries.size);
