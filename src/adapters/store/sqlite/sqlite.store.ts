@@ -65,10 +65,14 @@ export class SqliteStore implements Store {
   async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
     const rows = this.db
       .prepare(
-        `SELECT * FROM documents WHERE (?1 IS NULL OR collection_id = ?1)
-         ORDER BY updated_at DESC, id LIMIT ?2 OFFSET ?3`,
+        `SELECT * FROM documents WHERE (@collectionId IS NULL OR collection_id = @collectionId)
+         ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
       )
-      .all(query.collectionId ?? null, query.limit ?? -1, query.offset ?? 0) as DocumentRow[];
+      .all({
+        collectionId: query.collectionId ?? null,
+        limit: query.limit ?? -1,
+        offset: query.offset ?? 0,
+      }) as DocumentRow[];
     return rows.map(toDocumentRecord);
   }
 
