@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GenerateRequest, LanguageModel } from '../../ports/language-model.port.js';
-import type { AskEvent } from './ask.service.js';
-import { createTestApp } from '../../../test/fixtures/test-app.js';
+import type { GenerateRequest, LanguageModel } from '../../src/ports/language-model.port.js';
+import type { AskEvent } from '../../src/core/answer/ask.service.js';
+import { createTestApp } from '../fixtures/test-app.js';
 
 /** A scripted chat model: streams fixed deltas and records the prompt it was given. */
 class ScriptedModel implements LanguageModel {
