@@ -1,8 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import { LoreError, toLoreError } from '../../core/errors.js';
+import type { DocumentFormat } from '../../core/document.js';
+import { toLoreError } from '../../core/errors.js';
+import type { Parser } from '../../ports/parser.port.js';
 import { detectFormat } from './detect-format.js';
 import type { ParseRequest, ParseResponse } from './parse-request.js';
 import { parsersByFormat } from './parsers.js';
+import { pdfParser } from './pdf.parser.js';
+
+const parsers: Record<DocumentFormat, Parser> = { ...parsersByFormat, pdf: pdfParser };
 
 /** Worker thread entry: parses one document per message, in isolation from the main thread. */
 parentPort?.on('message', (request: ParseRequest) => {
@@ -12,9 +17,7 @@ parentPort?.on('message', (request: ParseRequest) => {
 async function handle(request: ParseRequest): Promise<ParseResponse> {
   try {
     const format = detectFormat(request.bytes, request.fileName);
-    const parser = parsersByFormat[format];
-    if (!parser)
-      throw new LoreError('unsupported_format', `${request.fileName}: no parser for ${format} files`);
+    const parser = parsers[format];
     const document = await parser.parse({
       bytes: request.bytes,
       fileName: request.fileName,

@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedDocument } from '../../core/document.js';
 import { LoreError } from '../../core/errors.js';
@@ -27,11 +29,21 @@ interface Slot {
   uses: number;
 }
 
-const workerUrl = import.meta.url.endsWith('.ts')
-  ? new URL('./parse.worker.ts', import.meta.url)
-  : new URL('./parse.worker.js', import.meta.url);
-// When running from TypeScript sources (tests), the worker needs the tsx loader too.
-const workerExecArgv = import.meta.url.endsWith('.ts') ? ['--import', 'tsx'] : [];
+const runningFromSources = import.meta.url.endsWith('.ts');
+
+/**
+ * The worker entry: the compiled `parse.worker.js`, or, when running from TypeScript sources
+ * (tests), a bootstrap that registers the tsx loader inside the worker before importing the `.ts`.
+ */
+function workerEntry(): { source: URL | string; eval: boolean } {
+  if (!runningFromSources) return { source: new URL('./parse.worker.js', import.meta.url), eval: false };
+  const tsxApi = createRequire(import.meta.url)
+    .resolve('tsx/esm/api')
+    .replace(/\.cjs$/, '.mjs');
+  const target = new URL('./parse.worker.ts', import.meta.url).href;
+  const code = `import(${JSON.stringify(pathToFileURL(tsxApi).href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); });`;
+  return { source: code, eval: true };
+}
 
 /**
  * Parses documents in worker threads with a heap limit, a wall-clock timeout and an external-memory
@@ -162,8 +174,9 @@ export class SandboxedParser implements DocumentParsing {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(workerUrl, {
-      execArgv: workerExecArgv,
+    const entry = workerEntry();
+    const worker = new Worker(entry.source, {
+      eval: entry.eval,
       resourceLimits: {
         maxOldGenerationSizeMb: this.options.memoryMb,
         maxYoungGenerationSizeMb: Math.min(64, Math.max(16, this.options.memoryMb / 8)),

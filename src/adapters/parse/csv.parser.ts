@@ -1,0 +1,96 @@
+import Papa from 'papaparse';
+import type { ParsedDocument, ParseWarning } from '../../core/document.js';
+import type { ParseInput, Parser } from '../../ports/parser.port.js';
+import { baseName, decodeText, extensionOf } from './decode-text.js';
+import {
+  appendSheetBlocks,
+  defaultSheetBudget,
+  rowsTruncatedWarning,
+  type SheetBudget,
+} from './sheet-blocks.js';
+import { TextBuilder } from './text-builder.js';
+
+const version = 'csv@1';
+
+/**
+ * CSV/TSV via papaparse (quoted fields, embedded newlines, delimiter guessing). The file is one
+ * sheet named after the file: a heading, the header row, then one row block per record.
+ */
+export const csvParser: Parser = {
+  formats: ['csv'],
+  version,
+  async parse(input: ParseInput): Promise<ParsedDocument> {
+    return parseCsv(input, defaultSheetBudget);
+  },
+};
+
+/** Parses with an explicit budget (tests use a small one). */
+export function parseCsv(input: ParseInput, budget: SheetBudget): ParsedDocument {
+  const warnings: ParseWarning[] = [];
+  const decoded = decodeText(input.bytes);
+  if (decoded.guessed) {
+    warnings.push({
+      code: 'encoding_guessed',
+      message: `${input.fileName}: not valid UTF-8; decoded as ${decoded.encoding}.`,
+    });
+  }
+  const rows = readCsvRows(
+    decoded.text,
+    extensionOf(input.fileName) === 'tsv' ? '\t' : undefined,
+    budget,
+    input.fileName,
+    warnings,
+  );
+  const name = input.fileName.split(/[\\/]/).pop() ?? input.fileName;
+  const builder = new TextBuilder();
+  const hasText = appendSheetBlocks(builder, { name, rows }, input.fileName, warnings);
+  if (!hasText)
+    warnings.push({ code: 'no_text', message: `${input.fileName}: the file contains no values.` });
+  const { text, blocks } = builder.build();
+  return {
+    format: 'csv',
+    title: baseName(input.fileName),
+    text,
+    blocks,
+    pageCount: 1,
+    warnings,
+    parserVersion: version,
+  };
+}
+
+/** Records of a CSV text as arrays of cell strings (embedded newlines kept), within the budget. */
+export function readCsvRows(
+  text: string,
+  delimiter: string | undefined,
+  budget: SheetBudget,
+  fileName: string,
+  warnings: ParseWarning[],
+): string[][] {
+  const result = Papa.parse<string[]>(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
+    delimiter: delimiter ?? '',
+    delimitersToGuess: [',', '\t', ';', '|'],
+    skipEmptyLines: 'greedy',
+    preview: budget.maxRows + 1,
+    header: false,
+    dynamicTyping: false,
+  });
+  const problems = result.errors.filter((error) => error.code !== 'UndetectableDelimiter');
+  if (problems.length > 0) {
+    const first = problems[0];
+    warnings.push({
+      code: 'csv_malformed',
+      message: `${fileName}: ${problems.length} malformed record(s), e.g. ${first?.message ?? 'unknown'} at row ${(first?.row ?? 0) + 1}; read as well as possible.`,
+    });
+  }
+  const rows: string[][] = [];
+  let cells = 0;
+  for (const record of result.data) {
+    if (rows.length >= budget.maxRows || cells + record.length > budget.maxCells) {
+      warnings.push(rowsTruncatedWarning(fileName, budget));
+      break;
+    }
+    rows.push(record);
+    cells += record.length;
+  }
+  return rows;
+}

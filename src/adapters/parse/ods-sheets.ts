@@ -1,0 +1,111 @@
+import type { ParseWarning } from '../../core/document.js';
+import { LoreError } from '../../core/errors.js';
+import { assertOdfNotEncrypted, odfInlineText, readOdfContent } from './odf.js';
+import { rowsTruncatedWarning, type SheetBudget, type SheetData } from './sheet-blocks.js';
+import { childElements, findAll, findFirst, type XmlElement } from './xml-tree.js';
+import type { SafeZip } from './zip.js';
+
+/** No spreadsheet application goes past these; larger repeat counts are a hostile file. */
+const maxColumns = 16_384;
+const maxRowsInSheet = 1_048_576;
+
+/**
+ * Reads an ODS workbook from content.xml. Repeated rows and cells (`number-rows-repeated`,
+ * `number-columns-repeated`) are expanded only when they hold text, within `budget`; absurd repeat
+ * counts of non-empty cells are refused as a likely decompression bomb.
+ */
+export function readOdsSheets(
+  zip: SafeZip,
+  budget: SheetBudget,
+  maxSheets: number,
+  warnings: ParseWarning[],
+): SheetData[] {
+  assertOdfNotEncrypted(zip);
+  const content = readOdfContent(zip, 'spreadsheet');
+  const spreadsheet = findFirst(content, 'spreadsheet');
+  if (!spreadsheet)
+    throw new LoreError('file_corrupt', `${zip.fileName}: not a valid OpenDocument spreadsheet.`);
+  const tables = findAll(spreadsheet, 'table');
+  if (tables.length > maxSheets) {
+    throw new LoreError(
+      'too_many_pages',
+      `${zip.fileName} has ${tables.length} sheets, more than the limit of ${maxSheets}.`,
+    );
+  }
+  const state = { rows: 0, cells: 0, truncated: false };
+  const sheets: SheetData[] = [];
+  for (const [index, table] of tables.entries()) {
+    const name = table.attrs['table:name'] ?? `Sheet${index + 1}`;
+    const rows: string[][] = [];
+    for (const row of tableRows(table)) {
+      if (state.truncated) break;
+      const cells = rowCells(row, zip.fileName, name);
+      const repeat = Number(row.attrs['table:number-rows-repeated'] ?? 1) || 1;
+      if (cells.length === 0) continue;
+      if (repeat > maxRowsInSheet)
+        throw bomb(zip.fileName, name, `${repeat.toLocaleString('en')} repeated rows`);
+      for (let copy = 0; copy < repeat; copy++) {
+        if (state.rows >= budget.maxRows || state.cells + cells.length > budget.maxCells) {
+          state.truncated = true;
+          break;
+        }
+        rows.push(cells);
+        state.rows++;
+        state.cells += cells.length;
+      }
+    }
+    sheets.push({ name, rows });
+  }
+  if (state.truncated) warnings.push(rowsTruncatedWarning(zip.fileName, budget));
+  return sheets;
+}
+
+/** `table:table-row` elements, through header-rows, row groups and `table:table-rows`. */
+function tableRows(table: XmlElement): XmlElement[] {
+  const rows: XmlElement[] = [];
+  for (const child of childElements(table)) {
+    if (child.name === 'table-row') rows.push(child);
+    else if (
+      child.name === 'table-header-rows' ||
+      child.name === 'table-rows' ||
+      child.name === 'table-row-group'
+    ) {
+      rows.push(...tableRows(child));
+    }
+  }
+  return rows;
+}
+
+/** Displayed text of the row's cells up to the last non-empty one; [] for an empty row. */
+function rowCells(row: XmlElement, fileName: string, sheet: string): string[] {
+  const cells: string[] = [];
+  let column = 0;
+  let lastText = -1;
+  for (const cell of childElements(row)) {
+    if (cell.name !== 'table-cell' && cell.name !== 'covered-table-cell') continue;
+    const repeat = Number(cell.attrs['table:number-columns-repeated'] ?? 1) || 1;
+    const text = childElements(cell, 'p')
+      .map((paragraph) => odfInlineText(paragraph))
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text.length === 0) {
+      column += repeat;
+      continue;
+    }
+    if (column + repeat > maxColumns)
+      throw bomb(fileName, sheet, `${repeat.toLocaleString('en')} repeated cells in one row`);
+    while (cells.length < column) cells.push('');
+    for (let copy = 0; copy < repeat; copy++) cells.push(text);
+    column += repeat;
+    lastText = cells.length - 1;
+  }
+  return cells.slice(0, lastText + 1);
+}
+
+function bomb(fileName: string, sheet: string, what: string): LoreError {
+  return new LoreError(
+    'file_too_large',
+    `${fileName}: sheet "${sheet}" declares ${what}; refusing to expand it (likely a decompression bomb).`,
+  );
+}

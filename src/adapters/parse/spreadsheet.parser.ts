@@ -1,0 +1,188 @@
+import type { DocumentFormat, ParsedDocument, ParseWarning } from '../../core/document.js';
+import { LoreError } from '../../core/errors.js';
+import type { ParseInput, Parser } from '../../ports/parser.port.js';
+import { classifyCfb, explainCfb, isCfb, type SheetJsCell, sheetJs } from './cfb.js';
+import { baseName, decodeText } from './decode-text.js';
+import { readOdfTitle } from './odf.js';
+import { readOdsSheets } from './ods-sheets.js';
+import { readCoreTitle } from './ooxml.js';
+import {
+  appendSheetBlocks,
+  defaultSheetBudget,
+  rowsTruncatedWarning,
+  type SheetBudget,
+  type SheetData,
+} from './sheet-blocks.js';
+import { TextBuilder } from './text-builder.js';
+import { SafeZip } from './zip.js';
+
+const version = 'spreadsheet@1';
+
+/** Parts SheetJS does not need for cell text: media, embedded files, macros, printer settings. */
+const unneededPart = /(^|\/)(media|embeddings|printerSettings)\/|vbaProject\.bin$|^docProps\/thumbnail/i;
+
+interface Workbook {
+  sheets: SheetData[];
+  title?: string;
+}
+
+/**
+ * XLSX/XLSM/XLSB and XLS through SheetJS, ODS through its own content.xml reader. Per sheet: a
+ * heading naming it, the header row, then one row block per row of formatted cell text (dates and
+ * numbers as displayed). Empty sheets are skipped with a warning; rows are capped.
+ */
+export const spreadsheetParser: Parser = {
+  formats: ['xlsx', 'xls', 'ods'],
+  version,
+  async parse(input: ParseInput): Promise<ParsedDocument> {
+    return parseSpreadsheet(input, defaultSheetBudget);
+  },
+};
+
+/** Parses with an explicit budget (tests use a small one). */
+export function parseSpreadsheet(input: ParseInput, budget: SheetBudget): ParsedDocument {
+  const warnings: ParseWarning[] = [];
+  const workbook = readWorkbook(input, budget, warnings);
+  const builder = new TextBuilder();
+  let nonEmpty = 0;
+  for (const sheet of workbook.sheets) {
+    if (appendSheetBlocks(builder, sheet, input.fileName, warnings)) nonEmpty++;
+  }
+  const { text, blocks } = builder.build();
+  if (nonEmpty === 0)
+    warnings.push({ code: 'no_text', message: `${input.fileName}: the workbook contains no cell text.` });
+  const format: DocumentFormat = input.format === 'ods' || input.format === 'xls' ? input.format : 'xlsx';
+  return {
+    format,
+    title: workbook.title ?? baseName(input.fileName),
+    text,
+    blocks,
+    pageCount: workbook.sheets.length,
+    warnings,
+    parserVersion: version,
+  };
+}
+
+function readWorkbook(input: ParseInput, budget: SheetBudget, warnings: ParseWarning[]): Workbook {
+  const { bytes, fileName } = input;
+  if (isCfb(bytes)) {
+    const kind = classifyCfb(bytes, fileName);
+    if (kind !== 'xls') throw explainCfb(kind, fileName);
+    return readWithSheetJs(bytes, input, budget, warnings);
+  }
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
+    const zip = SafeZip.open(bytes, fileName);
+    if (zip.has('content.xml') && (zip.has('mimetype') || input.format === 'ods')) {
+      const sheets = readOdsSheets(zip, budget, input.limits.maxPages, warnings);
+      const title = readOdfTitle(zip);
+      return { sheets, ...(title ? { title } : {}) };
+    }
+    const title = readCoreTitle(zip);
+    const workbook = readWithSheetJs(
+      zip.repack((name) => !unneededPart.test(name)),
+      input,
+      budget,
+      warnings,
+    );
+    return { sheets: workbook.sheets, ...(title ? { title } : {}) };
+  }
+  const head = decodeText(bytes.subarray(0, 4096)).text;
+  if (/^\s*<\?xml[^>]*>/.test(head) && head.includes('urn:schemas-microsoft-com:office:spreadsheet')) {
+    return readWithSheetJs(bytes, input, budget, warnings); // Excel 2003 XML spreadsheet
+  }
+  throw new LoreError(
+    'file_corrupt',
+    `${fileName} is not a valid spreadsheet: it is neither an Excel nor an OpenDocument file.`,
+  );
+}
+
+function readWithSheetJs(
+  data: Uint8Array,
+  input: ParseInput,
+  budget: SheetBudget,
+  warnings: ParseWarning[],
+): Workbook {
+  let workbook: ReturnType<typeof sheetJs.read>;
+  try {
+    workbook = sheetJs.read(data, {
+      type: 'array',
+      dense: true,
+      sheetRows: budget.maxRows + 1,
+      cellFormula: false,
+      cellHTML: false,
+      cellStyles: false,
+      cellDates: false,
+      bookVBA: false,
+      sheetStubs: false,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (/password/i.test(reason)) {
+      throw new LoreError(
+        'file_encrypted',
+        `${input.fileName} is password protected. Remove the password in Excel and upload it again.`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new LoreError(
+      'file_corrupt',
+      `${input.fileName}: the spreadsheet is damaged and cannot be read (${reason.slice(0, 200)}).`,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (workbook.SheetNames.length > input.limits.maxPages) {
+    throw new LoreError(
+      'too_many_pages',
+      `${input.fileName} has ${workbook.SheetNames.length} sheets, more than the limit of ${input.limits.maxPages}.`,
+    );
+  }
+  let rowsLeft = budget.maxRows;
+  let cellsLeft = budget.maxCells;
+  let truncated = false;
+  const sheets: SheetData[] = [];
+  for (const name of workbook.SheetNames) {
+    const sheet = workbook.Sheets[name];
+    const rows: string[][] = [];
+    // Dense mode: the sheet is an array of rows, each a sparse array of cells.
+    const denseRows = Array.isArray(sheet)
+      ? (sheet as Array<Array<SheetJsCell | undefined> | undefined>)
+      : [];
+    if (sheet?.['!fullref'] !== undefined && sheet['!fullref'] !== sheet['!ref']) truncated = true;
+    for (const row of denseRows) {
+      if (!row) continue;
+      const cells: string[] = [];
+      row.forEach((cell, column) => {
+        const text = cell ? cellText(cell) : '';
+        if (text.length === 0) return;
+        while (cells.length < column) cells.push('');
+        cells.push(text);
+      });
+      if (cells.length === 0) continue;
+      if (rowsLeft <= 0 || cellsLeft < cells.length) {
+        truncated = true;
+        break;
+      }
+      rows.push(cells);
+      rowsLeft--;
+      cellsLeft -= cells.length;
+    }
+    sheets.push({ name, rows });
+  }
+  if (truncated) warnings.push(rowsTruncatedWarning(input.fileName, budget));
+  const title = workbook.Props?.Title?.trim();
+  return { sheets, ...(title ? { title } : {}) };
+}
+
+function cellText(cell: SheetJsCell): string {
+  if (cell.w !== undefined) return cell.w.trim();
+  if (cell.v === undefined || cell.v === null) return '';
+  try {
+    return sheetJs.utils.format_cell(cell).trim();
+  } catch {
+    return String(cell.v);
+  }
+}
