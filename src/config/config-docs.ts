@@ -4,7 +4,9 @@ import { configSchema, envNames } from './config.schema.js';
 export function renderConfigDocs(): string {
   const rows = Object.entries(configSchema.shape).map(([key, schema]) => {
     const description = schema.description ?? '';
-    const text = description.includes(':') ? description.slice(description.indexOf(':') + 1).trim() : description;
+    const text = description.includes(':')
+      ? description.slice(description.indexOf(':') + 1).trim()
+      : description;
     const parsed = schema.safeParse(undefined);
     const fallback = parsed.success && parsed.data !== undefined ? `\`${String(parsed.data)}\`` : 'unset';
     const names = envNames[key as keyof typeof envNames].map((name) => `\`${name}\``).join(' or ');

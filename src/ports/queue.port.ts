@@ -28,7 +28,12 @@ export interface Queue {
   enqueue<P>(kind: string, payload: P, options?: EnqueueOptions): Promise<Job<P>>;
   /** Claims the oldest runnable job of the given kinds, or returns undefined. */
   claim(kinds: readonly string[], workerId: string, leaseMs: number): Promise<Job | undefined>;
-  heartbeat(jobId: string, workerId: string, leaseMs: number, progress?: Record<string, number>): Promise<void>;
+  heartbeat(
+    jobId: string,
+    workerId: string,
+    leaseMs: number,
+    progress?: Record<string, number>,
+  ): Promise<void>;
   complete(jobId: string, workerId: string): Promise<void>;
   /** Records a failure; the job is retried with backoff until `maxAttempts`, then fails. */
   fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void>;

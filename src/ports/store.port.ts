@@ -1,5 +1,5 @@
 import type { ChunkDraft, ParsedDocument } from '../core/document.js';
-import type { ChunkRecord, Collection, DocumentRecord, SearchFilter } from '../core/records.js';
+import type { ChunkRecord, Collection, DocumentRecord } from '../core/records.js';
 
 /** A new or replaced document with everything that must land in one transaction. */
 export interface DocumentWrite {
@@ -61,6 +61,8 @@ export interface Store {
 
   findDocumentBySource(collectionId: string, source: string): Promise<DocumentRecord | undefined>;
   getDocument(id: string): Promise<DocumentRecord | undefined>;
+  /** Several documents at once (missing ids are skipped). */
+  getDocuments(ids: readonly string[]): Promise<DocumentRecord[]>;
   listDocuments(query?: DocumentListQuery): Promise<DocumentRecord[]>;
   /** Extracted text of a document, for citation highlighting. */
   getDocumentText(id: string): Promise<string | undefined>;
@@ -84,7 +86,11 @@ export interface Store {
   loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
   /** Chunks that have no vector from this embedder yet. */
   chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]>;
-  putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]): Promise<void>;
+  putVectors(
+    embedderId: string,
+    dimension: number,
+    rows: { rowId: number; vector: Float32Array }[],
+  ): Promise<void>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;

@@ -23,7 +23,10 @@ Audit records are kept for 400 days before they are deleted.
 describe('the lore CLI', () => {
   beforeAll(async () => {
     writeFileSync(join(work, 'guide.md'), guide);
-    writeFileSync(join(work, 'notes.txt'), 'The cafeteria serves soup on Tuesdays.\n\nParking is free after six.');
+    writeFileSync(
+      join(work, 'notes.txt'),
+      'The cafeteria serves soup on Tuesdays.\n\nParking is free after six.',
+    );
     writeFileSync(join(work, 'broken.pdf'), '%PDF-1.7\n1 0 obj <<');
     const result = await runCli(['ingest', work, '--collection', 'handbook', '--tag', 'ops'], env);
     expect(result.stdout).toContain('guide.md (added');
@@ -35,14 +38,19 @@ describe('the lore CLI', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('skips unchanged files on a second run', async () => {
-    const result = await runCli(['ingest', join(work, 'guide.md'), '--collection', 'handbook', '--tag', 'ops'], env);
+    const result = await runCli(
+      ['ingest', join(work, 'guide.md'), '--collection', 'handbook', '--tag', 'ops'],
+      env,
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('unchanged');
   });
 
   it('searches with filters', async () => {
     const result = await runCli(['search', 'how long are audit records kept', '--json'], env);
-    const parsed = JSON.parse(result.stdout) as { hits: { chunk: { text: string }; document: { fileName: string } }[] };
+    const parsed = JSON.parse(result.stdout) as {
+      hits: { chunk: { text: string }; document: { fileName: string } }[];
+    };
     expect(parsed.hits[0]?.chunk.text).toContain('400 days');
     const filtered = await runCli(['search', 'audit records', '--tag', 'nope', '--json'], env);
     expect((JSON.parse(filtered.stdout) as { hits: unknown[] }).hits).toEqual([]);
@@ -58,7 +66,10 @@ describe('the lore CLI', () => {
     const end = events.stdout
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; citations?: { start: number; end: number; quote: string }[] })
+      .map(
+        (line) =>
+          JSON.parse(line) as { type: string; citations?: { start: number; end: number; quote: string }[] },
+      )
       .find((event) => event.type === 'answer-end');
     const citation = end?.citations?.[0];
     expect(citation && guide.slice(citation.start, citation.end)).toBe(citation?.quote);
@@ -89,7 +100,9 @@ describe('the lore CLI', () => {
       const base = `http://127.0.0.1:${port}`;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect(await (await fetch(base)).text()).toContain('<title>Lore</title>');
-      const sse = await (await fetch(`${base}/api/v1/ask?q=${encodeURIComponent('When is soup served?')}`)).text();
+      const sse = await (
+        await fetch(`${base}/api/v1/ask?q=${encodeURIComponent('When is soup served?')}`)
+      ).text();
       expect(sse).toContain('event: answer-delta');
       expect(sse).toContain('event: citation-added');
       expect(sse).toContain('Tuesdays');

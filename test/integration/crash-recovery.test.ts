@@ -20,7 +20,9 @@ function snapshot(dataDir: string) {
       )
       .all() as { source: string; chunks: number; declared: number }[];
     const duplicates = db
-      .prepare('SELECT count(*) AS n FROM (SELECT document_id, ordinal FROM chunks GROUP BY 1, 2 HAVING count(*) > 1)')
+      .prepare(
+        'SELECT count(*) AS n FROM (SELECT document_id, ordinal FROM chunks GROUP BY 1, 2 HAVING count(*) > 1)',
+      )
       .get() as { n: number };
     const mismatched = db
       .prepare(
@@ -44,7 +46,11 @@ describeWithDatasets('crash during ingestion', () => {
     for (const document of dataset.corpus.slice(0, 600)) {
       writeFileSync(join(folder, `${document.id}.md`), `# ${document.title}\n\n${document.text}\n`);
     }
-    for (const file of ['docx/docx__tbl-having-tables.docx', 'pptx/pptx__test.pptx', 'pdf/pdfminer__simple1.pdf']) {
+    for (const file of [
+      'docx/docx__tbl-having-tables.docx',
+      'pptx/pptx__test.pptx',
+      'pdf/pdfminer__simple1.pdf',
+    ]) {
       copyFileSync(documentPath(file), join(folder, file.split('/')[1]!));
     }
 
@@ -75,7 +81,9 @@ describeWithDatasets('crash during ingestion', () => {
       .trim()
       .split('\n')
       .map((line) => (JSON.parse(line) as { status: string }).status);
-    expect(statuses.filter((status) => status === 'unchanged').length).toBeGreaterThanOrEqual(partial.perSource.length - 2);
+    expect(statuses.filter((status) => status === 'unchanged').length).toBeGreaterThanOrEqual(
+      partial.perSource.length - 2,
+    );
 
     const after = snapshot(crashed);
     const expected = snapshot(reference);

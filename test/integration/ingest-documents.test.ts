@@ -5,6 +5,16 @@ import type { IngestOutcome } from '../../src/core/ingest/ingest.service.js';
 import { describeWithDatasets, documentPath, type ManifestRow, readManifest } from '../fixtures/datasets.js';
 import { createTestApp } from '../fixtures/test-app.js';
 
+/**
+ * Files the manifest marks ok that hold no text at all (checked by hand: empty table cells, empty
+ * shapes, a 16×16 px fax image). They must be stored with a warning saying so, not fail.
+ */
+const textless = new Set([
+  'docx/docx__tbl-having-tables.docx',
+  'pptx/pptx__shp-groupshape.pptx',
+  'pdf/pypdf__imagemagick-CCITTFaxDecode.pdf',
+]);
+
 const broken = new Set(['intentional-broken', 'accidentally-broken', 'intentional-broken (derived)']);
 
 describeWithDatasets('ingesting every file of datasets/documents', () => {
@@ -44,6 +54,10 @@ describeWithDatasets('ingesting every file of datasets/documents', () => {
     for (const { row, outcome } of outcomes.values()) {
       if (row.status !== 'ok') continue;
       expect(outcome.status, `${row.file}: ${outcome.error?.message}`).toBe('added');
+      if (textless.has(row.file)) {
+        expect(outcome.document?.warnings.length, row.file).toBeGreaterThan(0);
+        continue;
+      }
       expect(outcome.document?.chunkCount, row.file).toBeGreaterThan(0);
       const text = await app.store.getDocumentText(outcome.document!.id);
       expect(text?.trim().length, row.file).toBeGreaterThan(0);
@@ -99,7 +113,8 @@ describeWithDatasets('ingesting every file of datasets/documents', () => {
     const rows = (await app.store.chunkChanges()).added;
     const chunks = await app.store.getChunks(rows.map((row) => row.rowId));
     const texts = new Map<string, string>();
-    for (const document of documents) texts.set(document.id, (await app.store.getDocumentText(document.id)) ?? '');
+    for (const document of documents)
+      texts.set(document.id, (await app.store.getDocumentText(document.id)) ?? '');
     for (const chunk of chunks) {
       expect(texts.get(chunk.documentId)?.slice(chunk.start, chunk.end)).toBe(chunk.text);
     }

@@ -51,7 +51,7 @@ export class AskService {
       ...(request.signal ? { signal: request.signal } : {}),
     });
     const lexicalOnly = result.mode === 'lexical';
-    const best = Math.max(0, ...result.hits.map((hit) => hit.termCoverage));
+    const best = Math.max(0, ...result.hits.map((hit) => hit.termCoverage ?? 0));
     if (result.hits.length === 0 || (lexicalOnly && best < this.deps.options.abstainBelow)) {
       yield { type: 'sources-found', sources: [] };
       yield* this.abstain();

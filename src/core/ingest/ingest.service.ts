@@ -4,10 +4,10 @@ import type { Chunker, ChunkOptions } from '../../ports/chunker.port.js';
 import type { Embedder } from '../../ports/embedder.port.js';
 import type { DocumentParsing } from '../../ports/parser.port.js';
 import type { ChunkTerms, Store } from '../../ports/store.port.js';
-import type { ChunkDraft, ParsedDocument } from '../document.js';
+import type { ChunkDraft } from '../document.js';
 import { LoreError, toLoreError } from '../errors.js';
 import type { DocumentRecord } from '../records.js';
-import { analyze } from '../text/analyzer.js';
+import { analyze, analyzerVersion } from '../text/analyzer.js';
 
 export interface IngestInput {
   bytes: Uint8Array;
@@ -147,7 +147,7 @@ export class IngestService {
   }
 
   private chunkerVersion(): string {
-    return `${this.deps.chunker.version};${this.deps.options.maxTokens}/${this.deps.options.overlapTokens}`;
+    return `${this.deps.chunker.version};${this.deps.options.maxTokens}/${this.deps.options.overlapTokens};${analyzerVersion}`;
   }
 
   private async embed(title: string, chunks: ChunkDraft[], signal?: AbortSignal) {
@@ -167,11 +167,15 @@ export function embeddingText(title: string, chunk: Pick<ChunkDraft, 'context' |
   return [title, chunk.context, chunk.text].filter(Boolean).join('\n');
 }
 
-/** Lexical fields of a chunk: the title field holds title + headings, the body everything. */
+/**
+ * Lexical fields of a chunk: the title field holds title + headings; the body holds the chunk with
+ * its context and the title once (not again when the chunk itself starts with the title).
+ */
 export function chunkTerms(title: string, chunk: Pick<ChunkDraft, 'context' | 'text'>): ChunkTerms {
+  const titleInside = title.length > 0 && chunk.text.trimStart().startsWith(title.trim());
   return {
     title: analyze(`${title}\n${chunk.context}`),
-    body: analyze(`${title}\n${chunk.context}\n${chunk.text}`),
+    body: analyze(`${titleInside ? '' : title}\n${chunk.context}\n${chunk.text}`),
   };
 }
 
@@ -189,5 +193,3 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${bytes} B`;
 }
-
-export type { ParsedDocument };

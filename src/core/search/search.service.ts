@@ -9,6 +9,9 @@ import type { VectorIndex } from './vector-index.js';
 
 export type SearchMode = 'hybrid' | 'lexical' | 'dense';
 
+/** Hits that get a term-coverage figure (used for abstention); later ones skip the cost. */
+const coverageHits = 20;
+
 export interface SearchRequest {
   query: string;
   /** Hits to return (default 10). */
@@ -26,8 +29,8 @@ export interface SearchHit {
   document: Pick<DocumentRecord, 'id' | 'title' | 'fileName' | 'source' | 'format' | 'collectionId'>;
   lexicalRank?: number;
   denseRank?: number;
-  /** IDF-weighted share of the query's terms found in the chunk (0–1). */
-  termCoverage: number;
+  /** IDF-weighted share of the query's terms found in the chunk (0–1); computed for the first 20 hits. */
+  termCoverage?: number;
 }
 
 export interface SearchResult {
@@ -123,10 +126,14 @@ export class SearchService {
         },
         ...(lexicalRanks.has(entry.chunk.id) ? { lexicalRank: lexicalRanks.get(entry.chunk.id)! } : {}),
         ...(denseRanks.has(entry.chunk.id) ? { denseRank: denseRanks.get(entry.chunk.id)! } : {}),
-        termCoverage: this.coverage(
-          queryTerms,
-          `${document.title}\n${entry.chunk.context}\n${entry.chunk.text}`,
-        ),
+        ...(index < coverageHits
+          ? {
+              termCoverage: this.coverage(
+                queryTerms,
+                `${document.title}\n${entry.chunk.context}\n${entry.chunk.text}`,
+              ),
+            }
+          : {}),
       });
     }
     return { hits, mode, queryTerms, timings: { lexicalMs, denseMs, totalMs: performance.now() - started } };
@@ -148,8 +155,7 @@ export class SearchService {
   }
 
   private async documentsFor(ids: readonly string[]): Promise<Map<string, DocumentRecord>> {
-    const unique = [...new Set(ids)];
-    const documents = await Promise.all(unique.map((id) => this.deps.store.getDocument(id)));
-    return new Map(documents.flatMap((document) => (document ? [[document.id, document] as const] : [])));
+    const documents = await this.deps.store.getDocuments([...new Set(ids)]);
+    return new Map(documents.map((document) => [document.id, document]));
   }
 }

@@ -41,7 +41,7 @@ export const englishStopWords: ReadonlySet<string> = new Set([
 ]);
 
 /** Analyzer identity recorded with the index so that a change triggers a rebuild (STYLE point 8). */
-export const analyzerVersion = 'en-porter2-lucene33@1';
+export const analyzerVersion = 'en-porter2-lucene33@2';
 
 // Runs of letters, marks and digits (Unicode-aware), joined through inner apostrophes.
 const tokenPattern = /[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}\p{M}\p{N}_]+)*/gu;

@@ -62,6 +62,14 @@ export class SqliteStore implements Store {
     return row && toDocumentRecord(row);
   }
 
+  async getDocuments(ids: readonly string[]): Promise<DocumentRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = this.db
+      .prepare('SELECT * FROM documents WHERE id IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(ids)) as DocumentRow[];
+    return rows.map(toDocumentRecord);
+  }
+
   async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
     const rows = this.db
       .prepare(
