@@ -65,7 +65,6 @@ async function removeMissing(app: LoreApp, root: string, present: Set<string>, c
 }
 
 async function watchFolder(app: LoreApp, root: string, options: SyncOptions): Promise<void> {
-  process.stdout.write(`watching ${root} (Ctrl-C to stop)\n`);
   const pending = new Map<string, NodeJS.Timeout>();
   let chain = Promise.resolve();
   const schedule = (path: string, work: () => Promise<void>) => {
@@ -112,6 +111,11 @@ async function watchFolder(app: LoreApp, root: string, options: SyncOptions): Pr
     awaitWriteFinish: { stabilityThreshold: 300, pollInterval: 100 },
   });
   watcher.on('add', ingestPath).on('change', ingestPath).on('unlink', removePath);
+  watcher.on('error', (error) =>
+    process.stderr.write(`sync: watching failed: ${(error as Error).message}\n`),
+  );
+  await new Promise<void>((resolveReady) => watcher.once('ready', () => resolveReady()));
+  process.stdout.write(`watching ${root} (Ctrl-C to stop)\n`);
   await new Promise<void>((resolveStop) => {
     const stop = () => {
       void watcher
