@@ -2,13 +2,14 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { LoreApp } from '../app/create-app.js';
 import { httpStatusFor, LoreError, toLoreError } from '../core/errors.js';
+import { registerDocumentRoutes } from './documents.routes.js';
 import { indexPage } from './index.page.js';
 
 /**
  * The HTTP surface of the core issue: a search/ask page, JSON search, SSE answers and document text
  * for highlighting. Errors share one JSON shape `{error:{code,message,requestId}}`.
  */
-export function createRoutes(app: LoreApp): Hono {
+export function createRoutes(app: LoreApp, notifyWorker: () => void = () => undefined): Hono {
   const http = new Hono();
   http.onError((error, c) => {
     const loreError = toLoreError(error);
@@ -67,6 +68,8 @@ export function createRoutes(app: LoreApp): Hono {
       }
     });
   });
+
+  registerDocumentRoutes(http, app, notifyWorker);
 
   http.get('/api/v1/documents', async (c) =>
     c.json({ documents: await app.store.listDocuments({ limit: 500 }) }),

@@ -22,7 +22,11 @@ export const indexPage = `<!doctype html>
 </head>
 <body>
 <h1>Lore</h1>
-<p class="label">Ask a question about your ingested documents (add some with <code>lore ingest PATH</code>).</p>
+<p class="label">Ask a question about your documents. Add some here or with <code>lore ingest PATH</code>.</p>
+<form id="upload"><label for="files">Add documents</label>
+<input id="files" name="files" type="file" multiple>
+<button>Upload</button></form>
+<ul id="uploads" aria-live="polite"></ul>
 <form id="ask"><label for="q" class="label" hidden>Question</label>
 <input id="q" name="q" placeholder="Ask a question…" autocomplete="off" required>
 <button>Ask</button></form>
@@ -34,6 +38,29 @@ export const indexPage = `<!doctype html>
 const form = document.getElementById('ask'), answer = document.getElementById('answer');
 const sources = document.getElementById('sources'), viewer = document.getElementById('viewer'), mode = document.getElementById('mode');
 let es;
+const uploads = document.getElementById('uploads');
+document.getElementById('upload').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const body = new FormData(e.target);
+  const r = await fetch('/api/v1/documents', { method: 'POST', body });
+  const data = await r.json();
+  if (!r.ok) { uploads.append(item('Upload refused: ' + data.error.message)); return; }
+  for (const f of data.files) {
+    const li = item(f.fileName + ': ' + (f.error ? f.error.message : 'queued'));
+    uploads.append(li);
+    if (f.jobId) track(f.jobId, li);
+  }
+});
+function item(text) { const li = document.createElement('li'); li.textContent = text; return li; }
+async function track(id, li) {
+  for (;;) {
+    const job = await (await fetch('/api/v1/jobs/' + id)).json();
+    if (job.state === 'done') { li.textContent = job.fileName + ': ready (' + (job.progress.chunks ?? 0) + ' chunks)'; return; }
+    if (job.state === 'failed' || job.state === 'cancelled') { li.textContent = job.error || (job.fileName + ': ' + job.state); return; }
+    li.textContent = job.fileName + ': ' + job.state + '…';
+    await new Promise((r) => setTimeout(r, 700));
+  }
+}
 form.addEventListener('submit', (e) => {
   e.preventDefault(); if (es) es.close();
   answer.textContent = ''; sources.textContent = ''; mode.textContent = 'Searching…';

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
 import { LoreError } from '../../core/errors.js';
 import { createRoutes } from '../../server/app.routes.js';
+import { IngestJobRunner } from '../../worker/ingest-job.runner.js';
 import { type GlobalOptions, openApp } from '../context.js';
 
 const loopback = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -25,8 +26,17 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
           `refusing to bind to ${app.config.host}: this version has no user accounts yet, so it only listens on 127.0.0.1`,
         );
       }
+      const runner = new IngestJobRunner(app.queue, app.blobs, app.ingest, {
+        leaseMs: 60_000,
+        idleMs: 1_000,
+      });
+      runner.start();
       const server = serve(
-        { fetch: createRoutes(app).fetch, hostname: app.config.host, port: app.config.port },
+        {
+          fetch: createRoutes(app, () => runner.notify()).fetch,
+          hostname: app.config.host,
+          port: app.config.port,
+        },
         (info) => {
           process.stdout.write(
             `Lore is serving http://${app.config.host}:${info.port} (data in ${app.config.dataDir})\n`,
@@ -34,8 +44,13 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         },
       );
       const stop = () => {
-        server.close(() => void app.close().then(() => process.exit(0)));
-        setTimeout(() => process.exit(0), 5000).unref();
+        // Stop accepting, let the running job finish (its lease covers a crash), then close.
+        server.close();
+        void runner
+          .stop()
+          .then(() => app.close())
+          .then(() => process.exit(0));
+        setTimeout(() => process.exit(0), 10_000).unref();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,0 +1,116 @@
+import { hostname } from 'node:os';
+import type { IngestOutcome, IngestService } from '../core/ingest/ingest.service.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
+import type { Job, Queue } from '../ports/queue.port.js';
+
+/** Job kind for ingesting one uploaded file. */
+export const ingestJobKind = 'ingest-file';
+
+/** What an ingest job carries: the original is already in the blob store. */
+export interface IngestJobPayload {
+  blobKey: string;
+  fileName: string;
+  source: string;
+  collection: string;
+  tags: string[];
+}
+
+export interface IngestJobRunnerOptions {
+  /** How long a claimed job stays ours without a heartbeat. */
+  leaseMs: number;
+  /** Pause between polls when the queue is empty. */
+  idleMs: number;
+  onOutcome?: (job: Job, outcome: IngestOutcome) => void;
+}
+
+/**
+ * Runs ingest jobs from the durable queue: claims one, heartbeats while it runs, records the outcome.
+ * A bad file finishes its job as failed (no retry: the same bytes would fail again); an unexpected
+ * error is retried with backoff. If the process dies, the lease expires and another worker resumes.
+ */
+export class IngestJobRunner {
+  private readonly workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly blobs: BlobStore,
+    private readonly ingest: IngestService,
+    private readonly options: IngestJobRunnerOptions,
+  ) {}
+
+  /** Starts polling in the background. */
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** Lets the current job finish, then stops. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Signals that work was just enqueued, so the runner need not wait for its next poll. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  /** Processes jobs until none is runnable; returns how many ran. For CLIs and tests. */
+  async drain(): Promise<number> {
+    let count = 0;
+    while (await this.runOne()) count++;
+    return count;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      const ran = await this.runOne().catch(() => false);
+      if (!ran && !this.stopping) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.idleMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+    }
+  }
+
+  private async runOne(): Promise<boolean> {
+    const job = await this.queue.claim([ingestJobKind], this.workerId, this.options.leaseMs);
+    if (!job) return false;
+    const payload = job.payload as IngestJobPayload;
+    const heartbeat = setInterval(() => {
+      void this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs).catch(() => undefined);
+    }, this.options.leaseMs / 3);
+    try {
+      const bytes = await this.blobs.get(payload.blobKey);
+      const outcome = await this.ingest.ingest({
+        bytes,
+        fileName: payload.fileName,
+        source: payload.source,
+        collection: payload.collection,
+        tags: payload.tags,
+      });
+      this.options.onOutcome?.(job, outcome);
+      if (outcome.status === 'failed') {
+        await this.queue.fail(job.id, this.workerId, outcome.error?.message ?? 'failed', false);
+      } else {
+        await this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, {
+          chunks: outcome.chunks ?? outcome.document?.chunkCount ?? 0,
+          pages: outcome.pages ?? outcome.document?.pageCount ?? 0,
+        });
+        await this.queue.complete(job.id, this.workerId);
+      }
+    } catch (error) {
+      await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRoutes } from '../../src/server/app.routes.js';
+import { IngestJobRunner, ingestJobKind } from '../../src/worker/ingest-job.runner.js';
+import { describeWithDatasets, documentPath } from '../fixtures/datasets.js';
+import { createTestApp } from '../fixtures/test-app.js';
+
+const apps: ReturnType<typeof createTestApp>[] = [];
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((app) => app.dispose()));
+});
+
+function setup(overrides: Record<string, unknown> = {}) {
+  const app = createTestApp({ maxDocumentsPerUpload: 3, maxFileBytes: 4096, ...overrides });
+  apps.push(app);
+  const runner = new IngestJobRunner(app.queue, app.blobs, app.ingest, { leaseMs: 30_000, idleMs: 50 });
+  const http = createRoutes(app);
+  const upload = (files: { name: string; bytes: Uint8Array<ArrayBuffer> | string }[]) => {
+    const form = new FormData();
+    for (const file of files) form.append('files', new File([file.bytes], file.name));
+    form.append('collection', 'uploads');
+    return http.request('/api/v1/documents', { method: 'POST', body: form });
+  };
+  return { app, runner, http, upload };
+}
+
+describe('uploads as durable jobs', () => {
+  it('refuses more files than LORE_MAX_DOCUMENTS_PER_UPLOAD with 413', async () => {
+    const { upload } = setup();
+    const files = Array.from({ length: 4 }, (_, i) => ({ name: `f${i}.txt`, bytes: `file ${i}` }));
+    const response = await upload(files);
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: { code: 'too_many_documents' } });
+  });
+
+  it('rejects an oversized file alone and ingests the rest through the queue', async () => {
+    const { app, runner, http, upload } = setup();
+    const response = await upload([
+      { name: 'ok.txt', bytes: 'The staff kitchen closes at nine.' },
+      { name: 'huge.txt', bytes: 'x'.repeat(5000) },
+    ]);
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as {
+      files: { fileName: string; jobId?: string; error?: { code: string } }[];
+    };
+    expect(body.files[1]).toMatchObject({ fileName: 'huge.txt', error: { code: 'file_too_large' } });
+    const jobId = body.files[0]?.jobId;
+    expect((await app.queue.get(jobId!))?.state).toBe('queued');
+    expect(await runner.drain()).toBe(1);
+    const job = (await (await http.request(`/api/v1/jobs/${jobId}`)).json()) as {
+      state: string;
+      progress: { chunks: number };
+    };
+    expect(job).toMatchObject({ state: 'done', progress: { chunks: 1 } });
+    const hits = await app.search.search({ query: 'kitchen closes' });
+    expect(hits.hits[0]?.document.fileName).toBe('ok.txt');
+  });
+
+  it('resumes a job whose worker died, without duplicating chunks', async () => {
+    const { app, runner, upload } = setup();
+    await upload([{ name: 'note.txt', bytes: 'Badges are renewed every January.' }]);
+    // A worker claims the job and dies: its lease runs out.
+    const claimed = await app.queue.claim([ingestJobKind], 'dead-worker', 1);
+    expect(claimed?.state).toBe('running');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await runner.drain()).toBe(1);
+    expect(await app.queue.get(claimed!.id)).toMatchObject({ state: 'done', attempts: 2 });
+    expect(await app.store.countChunks()).toBe(1);
+  });
+});
+
+describeWithDatasets('uploads of bad files', () => {
+  it('fails the job of an encrypted file with a message naming it, and no retry', async () => {
+    const { app, runner, upload } = setup({ maxFileBytes: 10_000_000 });
+    const bytes = new Uint8Array(readFileSync(documentPath('pdf/pdfminer__aes-128.pdf')));
+    const body = (await (await upload([{ name: 'secret.pdf', bytes }])).json()) as {
+      files: { jobId: string }[];
+    };
+    await runner.drain();
+    const job = await app.queue.get(body.files[0]!.jobId);
+    expect(job).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(job?.error).toContain('secret.pdf');
+    expect(job?.error).toContain('password');
+  });
+});
