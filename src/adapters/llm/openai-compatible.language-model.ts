@@ -11,7 +11,7 @@ import {
   type ProviderErrorContext,
   parseProviderURL,
   toProviderError,
-} from '../embed/openai-compatible.embedder.js';
+} from '../openai-compatible/provider-errors.js';
 
 /** Options for {@link OpenAICompatibleLanguageModel}. */
 export interface OpenAICompatibleLanguageModelOptions {

@@ -6,12 +6,10 @@ import type {
   DocumentFilterInfo,
   DocumentListQuery,
   DocumentWrite,
-  IndexedChunkRow,
   Store,
 } from '../../../ports/store.port.js';
 import type { SqliteDatabase } from './database.js';
 import {
-  blobToVector,
   type ChunkRow,
   chunkColumns,
   type DocumentRow,
@@ -19,6 +17,12 @@ import {
   toDocumentRecord,
   vectorToBlob,
 } from './rows.js';
+import {
+  readChunkChanges,
+  readChunksMissingVectors,
+  readVectors,
+  writeVectors,
+} from './sqlite-index-feed.js';
 
 /** The embedded Store: one SQLite database. Writes of one document are one transaction. */
 export class SqliteStore implements Store {
@@ -212,42 +216,7 @@ export class SqliteStore implements Store {
   }
 
   async chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges> {
-    return this.db
-      .transaction((): ChunkChanges => {
-        const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
-        const rows = this.db
-          .prepare(
-            `SELECT id, document_id, collection_id, title_terms, body_terms FROM chunks WHERE id > ? ORDER BY id`,
-          )
-          .all(from.lastRowId) as {
-          id: number;
-          document_id: string;
-          collection_id: string;
-          title_terms: string;
-          body_terms: string;
-        }[];
-        const deletions = cursor
-          ? (this.db
-              .prepare('SELECT id, chunk_id FROM chunk_deletions WHERE id > ? ORDER BY id')
-              .all(from.lastDeletionId) as { id: number; chunk_id: number }[])
-          : [];
-        const added: IndexedChunkRow[] = rows.map((row) => ({
-          rowId: row.id,
-          documentId: row.document_id,
-          collectionId: row.collection_id,
-          terms: { title: splitTerms(row.title_terms), body: splitTerms(row.body_terms) },
-        }));
-        const lastDeletionId = cursor
-          ? (deletions.at(-1)?.id ?? from.lastDeletionId)
-          : ((this.db.prepare('SELECT max(id) AS id FROM chunk_deletions').get() as { id: number | null })
-              .id ?? 0);
-        return {
-          added,
-          removedRowIds: deletions.map((row) => row.chunk_id),
-          cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
-        };
-      })
-      .deferred();
+    return readChunkChanges(this.db, cursor);
   }
 
   async documentFilterInfo(documentIds?: readonly string[]): Promise<DocumentFilterInfo[]> {
@@ -281,44 +250,15 @@ export class SqliteStore implements Store {
   async loadVectors(
     embedderId: string,
   ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
-    const rows = this.db
-      .prepare(
-        'SELECT chunk_id, dimension, vector FROM chunk_vectors WHERE embedder_id = ? ORDER BY chunk_id',
-      )
-      .all(embedderId) as { chunk_id: number; dimension: number; vector: Buffer }[];
-    const dimension = rows[0]?.dimension ?? 0;
-    const matrix = new Float32Array(rows.length * dimension);
-    const rowIds = new Int32Array(rows.length);
-    rows.forEach((row, index) => {
-      rowIds[index] = row.chunk_id;
-      matrix.set(blobToVector(row.vector), index * dimension);
-    });
-    return { rowIds, dimension, matrix };
+    return readVectors(this.db, embedderId);
   }
 
   async chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT ${chunkColumns} FROM chunks c WHERE NOT EXISTS
-           (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY id LIMIT ?`,
-      )
-      .all(embedderId, limit) as ChunkRow[];
-    return rows.map(toChunkRecord);
+    return readChunksMissingVectors(this.db, embedderId, limit);
   }
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
-    const insert = this.db.prepare(
-      `INSERT INTO chunk_vectors (embedder_id, chunk_id, dimension, vector) VALUES (?, ?, ?, ?)
-       ON CONFLICT(embedder_id, chunk_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector`,
-    );
-    this.db
-      .transaction(() => {
-        for (const row of rows) {
-          const exists = this.db.prepare('SELECT 1 FROM chunks WHERE id = ?').get(row.rowId);
-          if (exists) insert.run(embedderId, row.rowId, dimension, vectorToBlob(row.vector));
-        }
-      })
-      .immediate();
+    writeVectors(this.db, embedderId, dimension, rows);
   }
 
   async getSetting(key: string): Promise<string | undefined> {
@@ -339,8 +279,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
-}
-
-function splitTerms(value: string): string[] {
-  return value.length === 0 ? [] : value.split(' ');
 }

@@ -1,0 +1,101 @@
+import type { ChunkRecord } from '../../../core/records.js';
+import type { ChangeCursor, ChunkChanges, IndexedChunkRow } from '../../../ports/store.port.js';
+import type { SqliteDatabase } from './database.js';
+import { blobToVector, type ChunkRow, chunkColumns, toChunkRecord, vectorToBlob } from './rows.js';
+
+// Reads that feed the in-memory indexes (change log, vectors), kept apart from document writes.
+
+/** Chunks added and removed since a cursor (everything from the start without one), in one read transaction. */
+export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): ChunkChanges {
+  return db
+    .transaction((): ChunkChanges => {
+      const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
+      const rows = db
+        .prepare(
+          `SELECT id, document_id, collection_id, title_terms, body_terms FROM chunks WHERE id > ? ORDER BY id`,
+        )
+        .all(from.lastRowId) as {
+        id: number;
+        document_id: string;
+        collection_id: string;
+        title_terms: string;
+        body_terms: string;
+      }[];
+      const deletions = cursor
+        ? (db
+            .prepare('SELECT id, chunk_id FROM chunk_deletions WHERE id > ? ORDER BY id')
+            .all(from.lastDeletionId) as { id: number; chunk_id: number }[])
+        : [];
+      const added: IndexedChunkRow[] = rows.map((row) => ({
+        rowId: row.id,
+        documentId: row.document_id,
+        collectionId: row.collection_id,
+        terms: { title: splitTerms(row.title_terms), body: splitTerms(row.body_terms) },
+      }));
+      const lastDeletionId = cursor
+        ? (deletions.at(-1)?.id ?? from.lastDeletionId)
+        : ((db.prepare('SELECT max(id) AS id FROM chunk_deletions').get() as { id: number | null }).id ?? 0);
+      return {
+        added,
+        removedRowIds: deletions.map((row) => row.chunk_id),
+        cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
+      };
+    })
+    .deferred();
+}
+
+/** Every vector of one embedder, as one matrix. */
+export function readVectors(
+  db: SqliteDatabase,
+  embedderId: string,
+): { rowIds: Int32Array; dimension: number; matrix: Float32Array } {
+  const rows = db
+    .prepare('SELECT chunk_id, dimension, vector FROM chunk_vectors WHERE embedder_id = ? ORDER BY chunk_id')
+    .all(embedderId) as { chunk_id: number; dimension: number; vector: Buffer }[];
+  const dimension = rows[0]?.dimension ?? 0;
+  const matrix = new Float32Array(rows.length * dimension);
+  const rowIds = new Int32Array(rows.length);
+  rows.forEach((row, index) => {
+    rowIds[index] = row.chunk_id;
+    matrix.set(blobToVector(row.vector), index * dimension);
+  });
+  return { rowIds, dimension, matrix };
+}
+
+/** Chunks with no vector from this embedder yet. */
+export function readChunksMissingVectors(
+  db: SqliteDatabase,
+  embedderId: string,
+  limit: number,
+): ChunkRecord[] {
+  const rows = db
+    .prepare(
+      `SELECT ${chunkColumns} FROM chunks c WHERE NOT EXISTS
+         (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY id LIMIT ?`,
+    )
+    .all(embedderId, limit) as ChunkRow[];
+  return rows.map(toChunkRecord);
+}
+
+/** Upserts vectors of chunks that still exist. */
+export function writeVectors(
+  db: SqliteDatabase,
+  embedderId: string,
+  dimension: number,
+  rows: { rowId: number; vector: Float32Array }[],
+): void {
+  const insert = db.prepare(
+    `INSERT INTO chunk_vectors (embedder_id, chunk_id, dimension, vector) VALUES (?, ?, ?, ?)
+     ON CONFLICT(embedder_id, chunk_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector`,
+  );
+  db.transaction(() => {
+    for (const row of rows) {
+      const exists = db.prepare('SELECT 1 FROM chunks WHERE id = ?').get(row.rowId);
+      if (exists) insert.run(embedderId, row.rowId, dimension, vectorToBlob(row.vector));
+    }
+  }).immediate();
+}
+
+function splitTerms(value: string): string[] {
+  return value.length === 0 ? [] : value.split(' ');
+}
