@@ -15,6 +15,7 @@ export function createEmbedder(config: LoreConfig): Embedder | undefined {
         baseURL: config.embeddingBaseUrl ?? '',
         model: config.embeddingModel ?? '',
         maxBatchSize: config.embeddingBatchSize,
+        apiKeySetting: 'LORE_EMBEDDING_API_KEY (or OPENAI_API_KEY)',
         ...(config.embeddingApiKey ? { apiKey: config.embeddingApiKey } : {}),
         ...(config.embeddingDimensions ? { dimensions: config.embeddingDimensions } : {}),
       });
@@ -33,6 +34,7 @@ export function createLanguageModel(config: LoreConfig): LanguageModel | undefin
     baseURL: config.llmBaseUrl,
     model: config.llmModel,
     timeoutMs: config.llmTimeoutMs,
+    apiKeySetting: 'LORE_LLM_API_KEY (or OPENAI_API_KEY)',
     ...(config.llmApiKey ? { apiKey: config.llmApiKey } : {}),
   });
 }
