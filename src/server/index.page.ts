@@ -8,7 +8,9 @@ export const indexPage = `<!doctype html>
 <style>
   :root { color-scheme: light dark; --accent: #4f46e5; font-family: system-ui, sans-serif; }
   body { max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }
-  form { display: flex; gap: .5rem; }
+  form { display: flex; gap: .5rem; align-items: center; margin: .5rem 0; }
+  #upload input { flex: 0 1 auto; }
+  #upload label { font-weight: 600; }
   input { flex: 1; padding: .6rem; font-size: 1rem; }
   button { padding: .6rem 1rem; font-size: 1rem; background: var(--accent); color: white; border: 0; border-radius: .3rem; cursor: pointer; }
   button:focus-visible, input:focus-visible, a:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }

@@ -1,4 +1,4 @@
-import { analyze } from '../text/analyzer.js';
+import { analyze, subjectTerms } from '../text/analyzer.js';
 import type { Citation, Source } from './citation.js';
 
 export interface ExtractiveSentence {
@@ -19,31 +19,45 @@ export function extractSentences(
   idf: (term: string) => number,
   maxSentences = 3,
 ): ExtractiveSentence[] {
-  const queryTerms = [...new Set(analyze(question))];
+  const queryTerms = subjectTerms(question);
   const totalWeight = queryTerms.reduce((sum, term) => sum + Math.max(idf(term), 0.1), 0);
   if (totalWeight === 0) return [];
   const candidates: ExtractiveSentence[] = [];
   for (const source of sources) {
     for (const piece of sentenceSegmenter.segment(source.text)) {
       const text = piece.segment.trim();
-      if (text.length < 20 || text.length > 800) continue;
+      if (text.length < 25 || text.length > 800 || !/\p{L}.*\s.*\p{L}/u.test(text)) continue;
       const terms = new Set(analyze(text));
       let matched = 0;
       for (const term of queryTerms) if (terms.has(term)) matched += Math.max(idf(term), 0.1);
       if (matched === 0) continue;
       const offset = piece.segment.indexOf(text);
       const start = source.start + piece.index + offset;
-      // Earlier sources are more relevant: a gentle rank prior breaks near-ties.
-      const score = matched / totalWeight + 0.05 / source.n;
+      // Coverage of the question first; then a gentle prior for earlier sources and for sentences
+      // with some substance (a bare heading that repeats the question answers nothing).
+      const words = terms.size;
+      const score = matched / totalWeight + 0.05 / source.n + Math.min(words, 12) / 240;
       candidates.push({ text, score, citation: { ...source, start, end: start + text.length, quote: text } });
     }
   }
   candidates.sort((a, b) => b.score - a.score);
   const chosen: ExtractiveSentence[] = [];
   for (const candidate of candidates) {
-    if (chosen.some((other) => other.text === candidate.text)) continue;
+    const plain = normalise(candidate.text);
+    if (
+      chosen.some((other) => normalise(other.text).includes(plain) || plain.includes(normalise(other.text)))
+    )
+      continue;
     chosen.push(candidate);
     if (chosen.length >= maxSentences) break;
   }
-  return chosen;
+  // Read in source order, then document order: citations go [1], [2]… rather than by score.
+  return chosen.sort((a, b) => a.citation.n - b.citation.n || a.citation.start - b.citation.start);
+}
+
+function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }

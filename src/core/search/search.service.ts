@@ -2,7 +2,7 @@ import type { Embedder } from '../../ports/embedder.port.js';
 import type { Reranker } from '../../ports/reranker.port.js';
 import type { Store } from '../../ports/store.port.js';
 import type { ChunkRecord, DocumentRecord, SearchFilter } from '../records.js';
-import { analyze } from '../text/analyzer.js';
+import { analyze, questionTerms } from '../text/analyzer.js';
 import { fuseRrf, type RankedList } from './fusion.js';
 import type { LexicalIndex } from './lexical-index.js';
 import type { VectorIndex } from './vector-index.js';
@@ -141,7 +141,7 @@ export class SearchService {
 
   /** IDF-weighted share of query terms present in a text. */
   coverage(queryTerms: readonly string[], text: string): number {
-    const unique = [...new Set(queryTerms)];
+    const unique = [...new Set(queryTerms)].filter((term) => !questionTerms.has(term));
     if (unique.length === 0) return 0;
     const present = new Set(analyze(text));
     let total = 0;

@@ -40,6 +40,56 @@ export const englishStopWords: ReadonlySet<string> = new Set([
   'with',
 ]);
 
+/**
+ * Words that shape a question but say nothing about its subject, already analysed (stemmed). They are
+ * kept in the index (BM25 weighs them by rarity) but ignored when judging whether a passage answers.
+ */
+export const questionTerms: ReadonlySet<string> = new Set(
+  [
+    'what',
+    'which',
+    'who',
+    'whom',
+    'whose',
+    'when',
+    'where',
+    'why',
+    'how',
+    'do',
+    'does',
+    'did',
+    'can',
+    'could',
+    'would',
+    'should',
+    'about',
+    'tell',
+    'me',
+    'please',
+    'explain',
+    'describe',
+    'give',
+    'list',
+    'any',
+    'there',
+    'we',
+    'our',
+    'you',
+    'your',
+    'i',
+    'my',
+    'has',
+    'have',
+    'had',
+    'been',
+  ].map((word) => (/^[a-z]+$/.test(word) ? stem(word) : word)),
+);
+
+/** Analysed terms of a question that carry its subject (question words removed). */
+export function subjectTerms(question: string): string[] {
+  return [...new Set(analyze(question))].filter((term) => !questionTerms.has(term));
+}
+
 /** Analyzer identity recorded with the index so that a change triggers a rebuild (STYLE point 8). */
 export const analyzerVersion = 'en-porter2-lucene33@2';
 
