@@ -52,7 +52,7 @@ export function createApp(config: LoreConfig, options: CreateAppOptions = {}): L
     timeoutMs: config.parseTimeoutMs,
     memoryMb: config.parseMemoryMb,
     concurrency: config.parseConcurrency,
-    recycleAfter: 200,
+    recycleAfter: 1000,
     limits: {
       maxPages: config.maxPages,
       ocr: config.ocr === 'auto',

@@ -12,6 +12,10 @@ export interface ParseRequest {
 }
 
 /** Message a parse worker answers with. */
-export type ParseResponse =
-  | { id: number; ok: true; document: ParsedDocument }
-  | { id: number; ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+export type ParseResponse = {
+  id: number /** The worker should be replaced after this document. */;
+  recycle: boolean;
+} & (
+  | { ok: true; document: ParsedDocument }
+  | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } }
+);

@@ -1,13 +1,11 @@
 import { parentPort } from 'node:worker_threads';
-import type { DocumentFormat } from '../../core/document.js';
 import { toLoreError } from '../../core/errors.js';
-import type { Parser } from '../../ports/parser.port.js';
 import { detectFormat } from './detect-format.js';
 import type { ParseRequest, ParseResponse } from './parse-request.js';
-import { parsersByFormat } from './parsers.js';
-import { pdfParser } from './pdf.parser.js';
+import { loadParser, taintingFormats } from './parsers.js';
 
-const parsers: Record<DocumentFormat, Parser> = { ...parsersByFormat, pdf: pdfParser };
+/** Set once this worker ran a parser that may leave global state behind; the pool then replaces it. */
+let tainted = false;
 
 /** Worker thread entry: parses one document per message, in isolation from the main thread. */
 parentPort?.on('message', (request: ParseRequest) => {
@@ -17,7 +15,8 @@ parentPort?.on('message', (request: ParseRequest) => {
 async function handle(request: ParseRequest): Promise<ParseResponse> {
   try {
     const format = detectFormat(request.bytes, request.fileName);
-    const parser = parsers[format];
+    const parser = await loadParser(format);
+    tainted ||= taintingFormats.has(format);
     const document = await parser.parse({
       bytes: request.bytes,
       fileName: request.fileName,
@@ -25,7 +24,7 @@ async function handle(request: ParseRequest): Promise<ParseResponse> {
       limits: request.limits,
       ...(request.password === undefined ? {} : { password: request.password }),
     });
-    return { id: request.id, ok: true, document };
+    return { id: request.id, recycle: tainted, ok: true, document };
   } catch (error) {
     const loreError = toLoreError(error, 'parse_failed');
     const message =
@@ -34,6 +33,7 @@ async function handle(request: ParseRequest): Promise<ParseResponse> {
         : loreError.message;
     return {
       id: request.id,
+      recycle: tainted,
       ok: false,
       error: { code: loreError.code, message, details: loreError.details },
     };

@@ -4,7 +4,7 @@ import type { DocumentFormat } from '../../core/document.js';
 import { type ErrorCode, LoreError } from '../../core/errors.js';
 import { detectFormat } from './detect-format.js';
 import { expectWellFormed, testLimits } from './parse-test-helpers.js';
-import { parsersByFormat } from './parsers.js';
+import { loadParser } from './parsers.js';
 
 type Expectation =
   /** Parses, and the text contains each string (verified by reading the file). */
@@ -233,7 +233,7 @@ async function detectAndParse(bytes: Uint8Array, fileName: string) {
   try {
     const format = detectFormat(bytes, fileName);
     if (format === 'pdf') throw new Error(`${fileName} detected as PDF`);
-    return await parsersByFormat[format].parse({ bytes, fileName, format, limits: testLimits });
+    return await (await loadParser(format)).parse({ bytes, fileName, format, limits: testLimits });
   } catch (error) {
     if (LoreError.is(error)) return error;
     throw error;

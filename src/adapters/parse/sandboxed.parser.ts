@@ -27,6 +27,8 @@ export interface SandboxInput {
 interface Slot {
   worker: Worker;
   uses: number;
+  /** The worker ran a parser that may leave global state behind. */
+  tainted: boolean;
 }
 
 const runningFromSources = import.meta.url.endsWith('.ts');
@@ -112,6 +114,7 @@ export class SandboxedParser implements DocumentParsing {
       }, 50);
       const onMessage = (response: ParseResponse) => {
         if (response.id !== id) return;
+        slot.tainted ||= response.recycle;
         if (response.ok) finish(() => resolve(response.document));
         else {
           const details = { ...(response.error.details ?? {}), workerAlive: true };
@@ -160,7 +163,7 @@ export class SandboxedParser implements DocumentParsing {
   private release(slot: Slot, healthy: boolean): void {
     slot.uses++;
     let next = slot;
-    if (!healthy || slot.uses >= this.options.recycleAfter || this.closed) {
+    if (!healthy || slot.tainted || slot.uses >= this.options.recycleAfter || this.closed) {
       void slot.worker.terminate();
       if (this.closed) {
         this.live--;
@@ -184,7 +187,7 @@ export class SandboxedParser implements DocumentParsing {
       },
     });
     worker.unref();
-    return { worker, uses: 0 };
+    return { worker, uses: 0, tainted: false };
   }
 }
 
