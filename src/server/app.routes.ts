@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { LoreApp } from '../app/create-app.js';
+import type { Logger } from '../app/logger.js';
 import { httpStatusFor, LoreError, toLoreError } from '../core/errors.js';
 import { registerDocumentRoutes } from './documents.routes.js';
 import { indexPage } from './index.page.js';
@@ -9,12 +10,34 @@ import { indexPage } from './index.page.js';
  * The HTTP surface of the core issue: a search/ask page, JSON search, SSE answers and document text
  * for highlighting. Errors share one JSON shape `{error:{code,message,requestId}}`.
  */
-export function createRoutes(app: LoreApp, notifyWorker: () => void = () => undefined): Hono {
+export function createRoutes(
+  app: LoreApp,
+  notifyWorker: () => void = () => undefined,
+  logger?: Logger,
+): Hono {
   const http = new Hono();
+  http.use(async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header('x-request-id') ?? crypto.randomUUID();
+    c.header('X-Request-Id', requestId);
+    await next();
+    logger?.info(
+      {
+        requestId,
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
   http.onError((error, c) => {
     const loreError = toLoreError(error);
-    const requestId = c.req.header('x-request-id') ?? crypto.randomUUID();
+    const requestId =
+      c.res.headers.get('X-Request-Id') ?? c.req.header('x-request-id') ?? crypto.randomUUID();
     const status = httpStatusFor(loreError.code) as 400;
+    if (status >= 500) logger?.error({ requestId, code: loreError.code, err: error }, 'request failed');
     const message = status >= 500 && loreError.code === 'internal' ? 'internal error' : loreError.message;
     return c.json({ error: { code: loreError.code, message, requestId } }, status);
   });

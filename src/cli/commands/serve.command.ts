@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import type { Command } from 'commander';
+import { createLogger } from '../../app/logger.js';
 import { LoreError } from '../../core/errors.js';
 import { createRoutes } from '../../server/app.routes.js';
 import { IngestJobRunner } from '../../worker/ingest-job.runner.js';
@@ -26,14 +27,26 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
           `refusing to bind to ${app.config.host}: this version has no user accounts yet, so it only listens on 127.0.0.1`,
         );
       }
+      const logger = createLogger(app.config);
       const runner = new IngestJobRunner(app.queue, app.blobs, app.ingest, {
         leaseMs: 60_000,
         idleMs: 1_000,
+        onOutcome: (job, outcome) =>
+          logger.info(
+            {
+              jobId: job.id,
+              file: outcome.fileName,
+              status: outcome.status,
+              chunks: outcome.chunks,
+              error: outcome.error?.code,
+            },
+            'ingest job finished',
+          ),
       });
       runner.start();
       const server = serve(
         {
-          fetch: createRoutes(app, () => runner.notify()).fetch,
+          fetch: createRoutes(app, () => runner.notify(), logger).fetch,
           hostname: app.config.host,
           port: app.config.port,
         },
