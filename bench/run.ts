@@ -1,0 +1,131 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildLargeCorpus, datasetsDir, loadScifact, requireDatasets } from './corpus.js';
+import type { EngineName } from './engines/engine.js';
+import { engineNames } from './engines/index.js';
+import { machineInfo } from './machine.js';
+import { PeakRssSampler } from './memory.js';
+import type { QueryCorpusResult } from './query.bench.js';
+import { runQueryBench } from './query.bench.js';
+import { type BenchReport, toMarkdown, writeReport } from './report.js';
+
+const usage = `usage: npm run bench -- [options]
+  --only query|ingest   run one part (default: both)
+  --rounds N            timed passes over the queries (default 5)
+  --warmup N            untimed passes before timing (default 1)
+  --size N              passages in the large corpus (default 100000)
+  --budget S            seconds one engine may spend on one pass over the queries (default 15)
+  --no-isolate          skip the per-engine memory measurement in fresh processes
+  --engines a,b         engines to compare (default lore,fts5,minisearch)
+  --concurrency N       parallel ingests (default: LORE_PARSE_CONCURRENCY's default, 2)
+  --no-write            do not write bench/results/<date>.json`;
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '1' },
+    size: { type: 'string', default: '100000' },
+    budget: { type: 'string', default: '15' },
+    'no-isolate': { type: 'boolean', default: false },
+    engines: { type: 'string', default: engineNames.join(',') },
+    concurrency: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n${usage}\n`);
+  process.exit(1);
+}
+
+function positive(name: string, raw: string | undefined, min = 1): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) fail(`--${name} must be an integer >= ${min}`);
+  return value;
+}
+
+if (values.help) {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+if (values.only !== undefined && values.only !== 'query' && values.only !== 'ingest') {
+  fail('--only must be query or ingest');
+}
+const rounds = positive('rounds', values.rounds);
+const warmup = positive('warmup', values.warmup, 0);
+const size = positive('size', values.size, 1000);
+const budgetMs = positive('budget', values.budget) * 1000;
+const engines = (values.engines ?? '').split(',').filter(Boolean) as EngineName[];
+const unknown = engines.filter((name) => !engineNames.includes(name));
+if (engines.length === 0 || unknown.length > 0) fail(`unknown engine(s): ${unknown.join(', ') || '(none)'}`);
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const dir = datasetsDir();
+requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(values.only === 'query' ? [] : ['documents'])]);
+
+const started = performance.now();
+const sampler = new PeakRssSampler(50);
+const report: BenchReport = {
+  machine: machineInfo(),
+  options: { rounds, warmup, size, budgetMs, engines, only: values.only ?? 'all', datasets: dir },
+  durationSeconds: 0,
+};
+
+const scifact = loadScifact(dir);
+if (values.only !== 'ingest') {
+  const query: QueryCorpusResult[] = [];
+  const isolate = !values['no-isolate'];
+  const options = { engines, rounds, warmup, budgetMs, isolate, k: 10, sampler, log };
+  log(`query latency: ${scifact.description}`);
+  query.push(await runQueryBench(scifact, options));
+  const large = buildLargeCorpus(dir, size).corpus;
+  log(`query latency: ${large.description}`);
+  query.push(await runQueryBench(large, options));
+  report.query = query;
+}
+
+if (values.only !== 'query') {
+  report.ingest = await runIngest();
+}
+await sampler.close();
+report.durationSeconds = (performance.now() - started) / 1000;
+
+const markdown = toMarkdown(report);
+process.stdout.write(markdown);
+if (!values['no-write']) {
+  const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
+  log(`results written to ${writeReport(report, resultsDir, values.only ?? '')}`);
+}
+
+async function runIngest(): Promise<NonNullable<BenchReport['ingest']>> {
+  const parsers = fileURLToPath(new URL('../src/adapters/parse/parsers.ts', import.meta.url));
+  if (!existsSync(parsers)) return { skipped: 'src/adapters/parse/parsers.ts does not exist yet' };
+  try {
+    const { createApp } = await import('../src/app/create-app.js');
+    const { loadConfig } = await import('../src/config/load-config.js');
+    const { benchDocuments, benchScifactIngest } = await import('./ingest.bench.js');
+    const defaults = loadConfig({});
+    const concurrency =
+      values.concurrency === undefined
+        ? defaults.parseConcurrency
+        : positive('concurrency', values.concurrency);
+    const options = {
+      createApp: async (dataDir: string) =>
+        createApp(loadConfig({}, { dataDir }), { embedder: null, languageModel: null }),
+      concurrency,
+      sampler,
+      log,
+    };
+    log('ingestion: documents (MANIFEST status ok)');
+    const documents = await benchDocuments(`${dir}/documents`, options);
+    log(`ingestion: ${scifact.description}`);
+    const scifactRun = await benchScifactIngest(scifact, { ...options, rounds });
+    return { documents, scifact: scifactRun };
+  } catch (error) {
+    log(`ingestion failed: ${(error as Error).stack ?? String(error)}`);
+    return { skipped: `ingestion could not run: ${(error as Error).message}` };
+  }
+}
