@@ -32,7 +32,7 @@ describe('Bm25Index', () => {
     const second = index.add({ body: ['term'] });
     const third = index.add({ body: ['term'] });
     index.remove(first);
-    const hits = index.search(['term'], 10, (slot) => slot !== third);
+    const hits = index.search(['term'], 10, { allow: (slot) => slot !== third });
     expect(hits.map((hit) => hit.slot)).toEqual([second]);
     expect(index.deletedRatio).toBeCloseTo(1 / 3);
   });
@@ -43,6 +43,35 @@ describe('Bm25Index', () => {
     const inTitle = index.add({ title: ['word'], body: ['filler', 'more'] });
     const hits = index.search(['word'], 2);
     expect(hits.map((hit) => hit.slot)).toEqual([inTitle, inBody]);
+  });
+
+  it('reports IDF-weighted coverage of the given terms', () => {
+    const index = new Bm25Index(params);
+    const both = index.add({ body: ['rare', 'common'] });
+    index.add({ body: ['common'] });
+    index.add({ body: ['common', 'other'] });
+    const hits = index.search(['rare', 'common'], 3, { coverageTerms: ['rare', 'common'] });
+    const rareIdf = Math.log(1 + 2.5 / 1.5);
+    const commonIdf = Math.max(Math.log(1 + 0.5 / 3.5), 0.1);
+    expect(hits[0]).toMatchObject({ slot: both });
+    expect(hits[0]?.coverage).toBeCloseTo(1, 5);
+    expect(hits[1]?.coverage).toBeCloseTo(commonIdf / (rareIdf + commonIdf), 5);
+    // An unseen term counts with weight 0.1 and is never matched.
+    const withUnseen = index.search(['rare'], 1, { coverageTerms: ['rare', 'unseen'] });
+    expect(withUnseen[0]?.coverage).toBeCloseTo(rareIdf / (rareIdf + 0.1), 5);
+  });
+
+  it('keeps scores right after documents of other lengths arrive', () => {
+    const index = new Bm25Index(params);
+    const short = index.add({ body: ['term'] });
+    const before = index.search(['term'], 1)[0]!.score;
+    index.add({ body: ['other', 'words', 'make', 'the', 'average', 'longer'] });
+    const after = index.search(['term'], 1)[0]!;
+    expect(after.slot).toBe(short);
+    // avgdl grew from 1 to 3.5, so the short document's normalisation changed.
+    const idf = Math.log(1 + 1.5 / 1.5);
+    expect(after.score).toBeCloseTo(idf / (1 + 1.2 * (1 - 0.75 + 0.75 / 3.5)), 5);
+    expect(after.score).not.toBeCloseTo(before, 5);
   });
 
   it('grows past its initial capacity', () => {

@@ -1,5 +1,20 @@
 import { type SlotHit, TopK } from './top-k.js';
 
+/** A hit with the share of the coverage terms it contains (see `SearchOptions.coverageTerms`). */
+export interface ScoredHit extends SlotHit {
+  coverage: number;
+}
+
+export interface SearchOptions {
+  /** Consulted for every candidate before it can enter the result (filters, access control). */
+  allow?: (slot: number) => boolean;
+  /**
+   * Terms whose IDF-weighted presence in the body field is reported as `coverage` (0–1); unseen
+   * terms weigh 0.1. Used to tell whether a passage is about the question at all.
+   */
+  coverageTerms?: readonly string[];
+}
+
 /** BM25 parameters (Lucene formula). */
 export interface Bm25Params {
   k1: number;
@@ -14,6 +29,8 @@ export const defaultBm25Params: Bm25Params = { k1: 0.9, b: 0.4, fieldWeights: { 
 class Postings {
   slots = new Int32Array(4);
   freqs = new Uint16Array(4);
+  /** tf / (tf + k1·(1 − b + b·dl/avgdl)) per posting, refreshed when lengths change. */
+  impacts = new Float32Array(4);
   size = 0;
 
   add(slot: number, freq: number): void {
@@ -24,6 +41,7 @@ class Postings {
       const freqs = new Uint16Array(this.size * 2);
       freqs.set(this.freqs);
       this.freqs = freqs;
+      this.impacts = new Float32Array(this.size * 2);
     }
     this.slots[this.size] = slot;
     this.freqs[this.size] = Math.min(freq, 65_535);
@@ -66,6 +84,7 @@ export class Bm25Index {
   private deletedCount = 0;
   private normsDirty = true;
   private scores = new Float64Array(1024);
+  private matched = new Float32Array(1024);
   private touched = new Int32Array(1024);
 
   constructor(private readonly params: Bm25Params) {
@@ -126,42 +145,47 @@ export class Bm25Index {
     return this.deleted[slot] === 1;
   }
 
-  /**
-   * Top `k` slots for analysed query terms. `allow`, when given, is consulted for every candidate
-   * before it can enter the result (filters and access control live inside the scan).
-   */
-  search(queryTerms: readonly string[], k: number, allow?: (slot: number) => boolean): SlotHit[] {
+  /** Top `k` slots for analysed query terms, with their coverage of `options.coverageTerms`. */
+  search(queryTerms: readonly string[], k: number, options: SearchOptions = {}): ScoredHit[] {
     if (k <= 0 || queryTerms.length === 0 || this.slotCount === 0) return [];
-    if (this.normsDirty) this.computeNorms();
+    if (this.normsDirty) this.computeImpacts();
     const queryFreqs = new Map<string, number>();
     for (const term of queryTerms) queryFreqs.set(term, (queryFreqs.get(term) ?? 0) + 1);
+    const coverageTerms = new Set(options.coverageTerms ?? []);
 
     const scores = this.scores;
+    const matched = this.matched;
     const touched = this.touched;
     let touchedCount = 0;
     for (const [name, field] of this.fields) {
       const weight = this.params.fieldWeights[name] ?? 0;
       if (weight === 0 || field.docCount === 0) continue;
-      const norms = field.norms;
       for (const [term, queryFreq] of queryFreqs) {
         const postings = field.postings.get(term);
         if (!postings) continue;
         const df = postings.size;
         const idf = Math.log(1 + (field.docCount - df + 0.5) / (df + 0.5));
         const termWeight = weight * idf * queryFreq;
+        const coverageWeight = name === 'body' && coverageTerms.has(term) ? Math.max(idf, 0.1) : 0;
         const slots = postings.slots;
-        const freqs = postings.freqs;
+        const impacts = postings.impacts;
         for (let i = 0; i < df; i++) {
           const slot = slots[i]!;
-          const tf = freqs[i]!;
           const current = scores[slot]!;
           if (current === 0) touched[touchedCount++] = slot;
-          scores[slot] = current + (termWeight * tf) / (tf + norms[slot]!);
+          scores[slot] = current + termWeight * impacts[i]!;
+        }
+        if (coverageWeight > 0) {
+          for (let i = 0; i < df; i++) {
+            const slot = slots[i]!;
+            matched[slot] = matched[slot]! + coverageWeight;
+          }
         }
       }
     }
 
     const top = new TopK(k);
+    const allow = options.allow;
     for (let i = 0; i < touchedCount; i++) {
       const slot = touched[i]!;
       const score = scores[slot]!;
@@ -169,15 +193,31 @@ export class Bm25Index {
       if (this.deleted[slot] === 1 || (allow && !allow(slot))) continue;
       top.push(slot, score);
     }
-    return top.result();
+    let coverageTotal = 0;
+    for (const term of coverageTerms) coverageTotal += Math.max(this.idf('body', term), 0.1);
+    const hits = top.result().map((hit) => ({
+      ...hit,
+      coverage: coverageTotal === 0 ? 0 : Math.min(1, matched[hit.slot]! / coverageTotal),
+    }));
+    for (let i = 0; i < touchedCount; i++) matched[touched[i]!] = 0;
+    return hits;
   }
 
-  private computeNorms(): void {
+  /** Recomputes every posting's length-normalised term weight after the average length moved. */
+  private computeImpacts(): void {
     const { k1, b } = this.params;
     for (const field of this.fields.values()) {
       const average = field.docCount === 0 ? 1 : field.totalLength / field.docCount;
+      const norms = field.norms;
       for (let slot = 0; slot < this.slotCount; slot++) {
-        field.norms[slot] = k1 * (1 - b + (b * field.lengths[slot]!) / average);
+        norms[slot] = k1 * (1 - b + (b * field.lengths[slot]!) / average);
+      }
+      for (const postings of field.postings.values()) {
+        const { slots, freqs, impacts, size } = postings;
+        for (let i = 0; i < size; i++) {
+          const tf = freqs[i]!;
+          impacts[i] = tf / (tf + norms[slots[i]!]!);
+        }
       }
     }
     this.normsDirty = false;
@@ -192,6 +232,7 @@ export class Bm25Index {
     deleted.set(this.deleted);
     this.deleted = deleted;
     this.scores = new Float64Array(capacity);
+    this.matched = new Float32Array(capacity);
     this.touched = new Int32Array(capacity);
     this.capacity = capacity;
     this.normsDirty = true;

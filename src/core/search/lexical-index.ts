@@ -3,10 +3,11 @@ import type { SearchFilter } from '../records.js';
 import { Bm25Index, type Bm25Params } from './bm25.js';
 import { admittedDocuments, isRestrictive } from './filter-mask.js';
 
-/** A lexical hit: a chunk row id and its BM25 score. */
+/** A lexical hit: a chunk row id, its BM25 score and its coverage of the question's subject terms. */
 export interface LexicalHit {
   rowId: number;
   score: number;
+  coverage: number;
 }
 
 /** Rebuild from scratch when this share of slots are tombstones. */
@@ -54,13 +55,21 @@ export class LexicalIndex {
     return this.index.idf('body', term);
   }
 
-  /** Top `k` chunks for analysed query terms; the filter is applied inside the scan. */
-  async search(terms: readonly string[], k: number, filter?: SearchFilter): Promise<LexicalHit[]> {
+  /**
+   * Top `k` chunks for analysed query terms; the filter is applied inside the scan. Coverage is
+   * measured over `coverageTerms` (default: the query terms).
+   */
+  async search(
+    terms: readonly string[],
+    k: number,
+    filter?: SearchFilter,
+    coverageTerms: readonly string[] = terms,
+  ): Promise<LexicalHit[]> {
     await this.refresh();
     const allow = await this.allowFunction(filter);
     return this.index
-      .search(terms, k, allow)
-      .map((hit) => ({ rowId: this.rowOfSlot[hit.slot]!, score: hit.score }));
+      .search(terms, k, { ...(allow ? { allow } : {}), coverageTerms })
+      .map((hit) => ({ rowId: this.rowOfSlot[hit.slot]!, score: hit.score, coverage: hit.coverage }));
   }
 
   private async allowFunction(

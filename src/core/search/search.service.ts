@@ -61,13 +61,16 @@ export class SearchService {
     const queryTerms = analyze(request.query);
     const lists: RankedList[] = [];
     const lexicalRanks = new Map<number, number>();
+    const lexicalCoverage = new Map<number, number>();
     let singleList: { rowId: number; score: number }[] = [];
     const denseRanks = new Map<number, number>();
 
     let lexicalMs = 0;
     if (mode !== 'dense') {
       const lexicalStart = performance.now();
-      const hits = await this.deps.lexical.search(queryTerms, candidates, request.filter);
+      const subject = queryTerms.filter((term) => !questionTerms.has(term));
+      const hits = await this.deps.lexical.search(queryTerms, candidates, request.filter, subject);
+      for (const hit of hits) lexicalCoverage.set(hit.rowId, hit.coverage);
       lexicalMs = performance.now() - lexicalStart;
       for (const [index, hit] of hits.entries()) lexicalRanks.set(hit.rowId, index + 1);
       singleList = hits;
@@ -128,10 +131,9 @@ export class SearchService {
         ...(denseRanks.has(entry.chunk.id) ? { denseRank: denseRanks.get(entry.chunk.id)! } : {}),
         ...(index < coverageHits
           ? {
-              termCoverage: this.coverage(
-                queryTerms,
-                `${document.title}\n${entry.chunk.context}\n${entry.chunk.text}`,
-              ),
+              termCoverage:
+                lexicalCoverage.get(entry.chunk.id) ??
+                this.coverage(queryTerms, `${document.title}\n${entry.chunk.context}\n${entry.chunk.text}`),
             }
           : {}),
       });
