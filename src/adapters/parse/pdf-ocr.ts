@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -136,16 +136,25 @@ export class PdfOcrSession {
   }
 }
 
+/** coreutils `timeout`, when present, bounds each OCR process independently of this thread. */
+const processWatchdog = existsSync('/usr/bin/timeout') ? '/usr/bin/timeout' : undefined;
+
 function run(
   file: string,
   args: string[],
   timeoutMs: number,
   env: Record<string, string> = {},
 ): Promise<{ stdout: string; stderr: string }> {
+  // Under coreutils `timeout`, the tool dies on time even when this worker thread is terminated
+  // by the sandbox first (a terminated worker can no longer enforce execFile's own timeout).
+  const seconds = `${Math.ceil(timeoutMs / 1000) + 1}s`;
+  const [command, commandArgs] = processWatchdog
+    ? [processWatchdog, ['-s', 'KILL', seconds, file, ...args]]
+    : [file, args];
   return new Promise((resolve, reject) => {
     execFile(
-      file,
-      args,
+      command,
+      commandArgs,
       {
         timeout: Math.max(1, timeoutMs),
         killSignal: 'SIGKILL',
@@ -161,9 +170,10 @@ function run(
         }
         // Not error.message nor the error as cause: both hold the command line, with any password.
         const { killed, code } = error as { killed?: boolean; code?: unknown };
-        const reason = killed
-          ? `timed out after ${timeoutMs} ms`
-          : lastLine(stderr) || `exit code ${String(code)}`;
+        const reason =
+          killed || code === 137
+            ? `timed out after ${timeoutMs} ms`
+            : lastLine(stderr) || `exit code ${String(code)}`;
         reject(new Error(`${file.split('/').pop()}: ${reason}`));
       },
     );

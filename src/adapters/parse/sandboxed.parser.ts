@@ -1,4 +1,7 @@
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ParsedDocument } from '../../core/document.js';
@@ -59,7 +62,9 @@ export class SandboxedParser implements DocumentParsing {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly options: SandboxOptions) {}
+  constructor(private readonly options: SandboxOptions) {
+    void sweepStaleOcrFolders();
+  }
 
   /** Parses one document; rejects with LoreError (`parse_timeout`, `parse_out_of_memory`, ...). */
   async parse(input: SandboxInput): Promise<ParsedDocument> {
@@ -196,4 +201,21 @@ function outOfMemory(fileName: string, memoryMb: number): LoreError {
     'parse_out_of_memory',
     `${fileName}: parsing needed more than ${memoryMb} MiB of memory and was stopped (LORE_PARSE_MEMORY_MB)`,
   );
+}
+
+/**
+ * Removes OCR scratch folders left behind by workers that were terminated mid-page (older than an
+ * hour, far beyond any page timeout).
+ */
+async function sweepStaleOcrFolders(): Promise<void> {
+  const root = tmpdir();
+  const names = await readdir(root).catch(() => [] as string[]);
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const name of names) {
+    if (!name.startsWith('lore-pdf-ocr-')) continue;
+    const path = join(root, name);
+    const info = await stat(path).catch(() => undefined);
+    if (info && info.mtimeMs < cutoff)
+      await rm(path, { recursive: true, force: true }).catch(() => undefined);
+  }
 }

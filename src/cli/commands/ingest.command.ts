@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { LoreApp } from '../../app/create-app.js';
+import { LoreError } from '../../core/errors.js';
 import type { IngestOutcome } from '../../core/ingest/ingest.service.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { collectFiles, isIgnoredFile } from '../files.js';
@@ -44,15 +45,7 @@ export async function ingestFiles(
   const worker = async () => {
     while (next < files.length) {
       const path = files[next++]!;
-      const bytes = new Uint8Array(await readFile(path));
-      const outcome = await app.ingest.ingest({
-        bytes,
-        fileName: basename(path),
-        source: path,
-        collection: options.collection,
-        ...(options.tag.length > 0 ? { tags: options.tag } : {}),
-        ...(options.password ? { password: options.password } : {}),
-      });
+      const outcome = await ingestFile(app, path, options);
       outcomes.push(outcome);
       progress.clear();
       report(outcome, options.json === true);
@@ -63,6 +56,35 @@ export async function ingestFiles(
   progress.clear();
   if (!options.json) summarise(outcomes);
   return outcomes;
+}
+
+/** Ingests one file from disk; an unreadable file becomes a failed outcome like any bad file. */
+export async function ingestFile(
+  app: LoreApp,
+  path: string,
+  options: Pick<IngestOptions, 'collection' | 'tag' | 'password'>,
+): Promise<IngestOutcome> {
+  const fileName = basename(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      status: 'failed',
+      fileName,
+      source: path,
+      error: new LoreError('not_found', `${fileName}: could not be read (${reason})`),
+    };
+  }
+  return app.ingest.ingest({
+    bytes,
+    fileName,
+    source: path,
+    collection: options.collection,
+    ...(options.tag.length > 0 ? { tags: options.tag } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  });
 }
 
 function report(outcome: IngestOutcome, json: boolean): void {

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import type { LoreApp } from '../../app/create-app.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { collectFiles, isIgnoredFile } from '../files.js';
-import { ingestFiles } from './ingest.command.js';
+import { ingestFile, ingestFiles } from './ingest.command.js';
 
 interface SyncOptions {
   collection: string;
@@ -83,13 +82,7 @@ async function watchFolder(app: LoreApp, root: string, options: SyncOptions): Pr
   const ingestPath = (path: string) =>
     schedule(path, async () => {
       if (isIgnoredFile(path) || basename(path).startsWith('.')) return;
-      const bytes = new Uint8Array(await readFile(path));
-      const outcome = await app.ingest.ingest({
-        bytes,
-        fileName: basename(path),
-        source: path,
-        collection: options.collection,
-      });
+      const outcome = await ingestFile(app, path, { collection: options.collection, tag: [] });
       const line =
         outcome.status === 'failed'
           ? `✗ ${outcome.error?.message}`
