@@ -2,7 +2,7 @@ import type { Embedder } from '../../ports/embedder.port.js';
 import type { Store } from '../../ports/store.port.js';
 import type { SearchFilter } from '../records.js';
 import { admittedDocuments, isRestrictive } from './filter-mask.js';
-import { TopK } from './top-k.js';
+import { FlatVectors } from './flat-vectors.js';
 
 export interface DenseHit {
   rowId: number;
@@ -10,13 +10,11 @@ export interface DenseHit {
 }
 
 /**
- * Exact (flat) cosine search over the vectors of one embedder, held in memory and reloaded when
- * the Store changes. Vectors are L2-normalised on load, so a dot product is the cosine.
+ * The vectors of one embedder held in memory (an exact flat index, chosen by measuring: see
+ * docs/benchmarks.md) and reloaded from the Store when its change token moves.
  */
 export class VectorIndex {
-  private rowIds: Int32Array = new Int32Array(0);
-  private matrix: Float32Array = new Float32Array(0);
-  private dimension = 0;
+  private index: FlatVectors | undefined;
   private token: string | undefined;
   private chunkInfo: Map<number, { documentId: string; collectionId: string }> | undefined;
 
@@ -27,19 +25,8 @@ export class VectorIndex {
 
   async search(queryVector: Float32Array, k: number, filter?: SearchFilter): Promise<DenseHit[]> {
     await this.refresh();
-    if (this.dimension === 0 || queryVector.length !== this.dimension) return [];
-    const query = normalise(queryVector);
-    const allow = await this.allowFunction(filter);
-    const top = new TopK(k);
-    const { matrix, dimension, rowIds } = this;
-    for (let row = 0; row < rowIds.length; row++) {
-      if (allow && !allow(rowIds[row]!)) continue;
-      let dot = 0;
-      const offset = row * dimension;
-      for (let i = 0; i < dimension; i++) dot += matrix[offset + i]! * query[i]!;
-      top.push(row, dot);
-    }
-    return top.result().map((hit) => ({ rowId: rowIds[hit.slot]!, score: hit.score }));
+    if (!this.index) return [];
+    return this.index.search(queryVector, k, await this.allowFunction(filter));
   }
 
   private async allowFunction(
@@ -71,24 +58,19 @@ export class VectorIndex {
     const token = await this.store.changeToken();
     if (token === this.token) return;
     const loaded = await this.store.loadVectors(this.embedder.id);
-    this.chunkInfo = undefined;
-    for (let row = 0; row < loaded.rowIds.length; row++) {
-      const slice = loaded.matrix.subarray(row * loaded.dimension, (row + 1) * loaded.dimension);
-      slice.set(normalise(slice));
+    if (loaded.dimension === 0) {
+      this.index = undefined;
+    } else {
+      const index = new FlatVectors(loaded.dimension, Math.max(1024, loaded.rowIds.length));
+      for (let row = 0; row < loaded.rowIds.length; row++) {
+        index.add(
+          loaded.rowIds[row]!,
+          loaded.matrix.subarray(row * loaded.dimension, (row + 1) * loaded.dimension),
+        );
+      }
+      this.index = index;
     }
-    this.rowIds = loaded.rowIds;
-    this.matrix = loaded.matrix;
-    this.dimension = loaded.dimension;
+    this.chunkInfo = undefined;
     this.token = token;
   }
-}
-
-function normalise(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (let i = 0; i < vector.length; i++) norm += vector[i]! * vector[i]!;
-  norm = Math.sqrt(norm);
-  if (norm === 0) return vector;
-  const out = new Float32Array(vector.length);
-  for (let i = 0; i < vector.length; i++) out[i] = vector[i]! / norm;
-  return out;
 }
