@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { LoreError } from '../core/errors.js';
 import { registerAsk } from './commands/ask.command.js';
+import { registerDocuments } from './commands/documents.command.js';
 import { registerEval } from './commands/eval.command.js';
 import { registerIngest } from './commands/ingest.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
@@ -22,6 +23,7 @@ registerIngest(program, global);
 registerSync(program, global);
 registerSearch(program, global);
 registerAsk(program, global);
+registerDocuments(program, global);
 registerEval(program, global);
 registerServe(program, global);
 registerMigrate(program, global);

@@ -80,6 +80,21 @@ describe('the lore CLI', () => {
     expect(result.stdout.trim()).toBe('The documents do not say.');
   });
 
+  it('lists documents and removes one', async () => {
+    const listed = await runCli(['documents', '--collection', 'handbook'], env);
+    expect(listed.stdout).toMatch(/handbook\/guide\.md \(markdown, \d+ chunks\)/);
+    expect(listed.stdout).toContain('2 documents');
+    const removed = await runCli(
+      ['remove', '--source', join(work, 'notes.txt'), '--collection', 'handbook'],
+      env,
+    );
+    expect(removed.stdout).toContain('removed notes.txt');
+    const after = await runCli(['search', 'cafeteria soup', '--json'], env);
+    expect((JSON.parse(after.stdout) as { hits: unknown[] }).hits).toEqual([]);
+    const missing = await runCli(['remove', 'no-such-id'], env);
+    expect(missing.code).toBe(2);
+  });
+
   it('reports invalid configuration clearly', async () => {
     const result = await runCli(['search', 'x'], { ...env, LORE_PORT: 'abc', LORE_MAX_PAGES: '-1' });
     expect(result.code).toBe(64);
@@ -101,11 +116,11 @@ describe('the lore CLI', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       expect(await (await fetch(base)).text()).toContain('<title>Lore</title>');
       const sse = await (
-        await fetch(`${base}/api/v1/ask?q=${encodeURIComponent('When is soup served?')}`)
+        await fetch(`${base}/api/v1/ask?q=${encodeURIComponent('How long are audit records kept?')}`)
       ).text();
       expect(sse).toContain('event: answer-delta');
       expect(sse).toContain('event: citation-added');
-      expect(sse).toContain('Tuesdays');
+      expect(sse).toContain('400 days');
       const error = await fetch(`${base}/api/v1/search`);
       expect(error.status).toBe(400);
       expect(await error.json()).toMatchObject({ error: { code: 'invalid_request' } });
