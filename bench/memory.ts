@@ -23,7 +23,8 @@ export interface MemorySnapshot {
 export function memorySnapshot(): MemorySnapshot {
   fullGc();
   const usage = process.memoryUsage();
-  return { heapUsed: usage.heapUsed, rss: usage.rss, external: usage.external + usage.arrayBuffers };
+  // `external` already includes `arrayBuffers` (Node counts ArrayBuffer memory in both).
+  return { heapUsed: usage.heapUsed, rss: usage.rss, external: usage.external };
 }
 
 export interface MemoryDelta {

@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildLargeCorpus, datasetsDir, loadScifact, requireDatasets } from './corpus.js';
+import { type BenchCorpus, buildLargeCorpus, datasetsDir, loadScifact, requireDatasets } from './corpus.js';
+import { type DenseSetResult, runDenseBench } from './dense.bench.js';
+import { parseDenseSets } from './dense-data.js';
+import { denseMarkdown } from './dense-report.js';
+import { denseEngineNames } from './engines/dense-engine.js';
 import type { EngineName } from './engines/engine.js';
 import { engineNames } from './engines/index.js';
 import { machineInfo } from './machine.js';
@@ -11,7 +15,7 @@ import { runQueryBench } from './query.bench.js';
 import { type BenchReport, toMarkdown, writeReport } from './report.js';
 
 const usage = `usage: npm run bench -- [options]
-  --only query|ingest   run one part (default: both)
+  --only query|ingest|dense   run one part (default: all three)
   --rounds N            timed passes over the queries (default 5)
   --warmup N            untimed passes before timing (default 1)
   --size N              passages in the large corpus (default 100000)
@@ -19,6 +23,8 @@ const usage = `usage: npm run bench -- [options]
   --no-isolate          skip the per-engine memory measurement in fresh processes
   --engines a,b         engines to compare (default lore,fts5,minisearch)
   --concurrency N       parallel ingests (default: LORE_PARSE_CONCURRENCY's default, 2)
+  --dense-sets LIST     vector sets for the dense part, COUNTxDIM,… (default 20000x384,100000x384,100000x768)
+  --dense-budget S      seconds one vector index may spend on one pass over the queries (default 3)
   --no-write            do not write bench/results/<date>.json`;
 
 const { values } = parseArgs({
@@ -31,6 +37,8 @@ const { values } = parseArgs({
     'no-isolate': { type: 'boolean', default: false },
     engines: { type: 'string', default: engineNames.join(',') },
     concurrency: { type: 'string' },
+    'dense-sets': { type: 'string', default: '20000x384,100000x384,100000x768' },
+    'dense-budget': { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -51,9 +59,10 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-if (values.only !== undefined && values.only !== 'query' && values.only !== 'ingest') {
-  fail('--only must be query or ingest');
+if (values.only !== undefined && !['query', 'ingest', 'dense'].includes(values.only)) {
+  fail('--only must be query, ingest or dense');
 }
+const runs = (part: 'query' | 'ingest' | 'dense') => values.only === undefined || values.only === part;
 const rounds = positive('rounds', values.rounds);
 const warmup = positive('warmup', values.warmup, 0);
 const size = positive('size', values.size, 1000);
@@ -61,21 +70,30 @@ const budgetMs = positive('budget', values.budget) * 1000;
 const engines = (values.engines ?? '').split(',').filter(Boolean) as EngineName[];
 const unknown = engines.filter((name) => !engineNames.includes(name));
 if (engines.length === 0 || unknown.length > 0) fail(`unknown engine(s): ${unknown.join(', ') || '(none)'}`);
+const denseBudgetMs = positive('dense-budget', values['dense-budget']) * 1000;
+let denseSets: { count: number; dimension: number }[] = [];
+try {
+  denseSets = parseDenseSets(values['dense-sets'] ?? '');
+} catch (error) {
+  fail((error as Error).message);
+}
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const dir = datasetsDir();
-requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(values.only === 'query' ? [] : ['documents'])]);
+if (runs('query') || runs('ingest')) {
+  requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(runs('ingest') ? ['documents'] : [])]);
+}
 
 const started = performance.now();
 const sampler = new PeakRssSampler(50);
-const report: BenchReport = {
+const report: BenchReport & { dense?: DenseSetResult[] } = {
   machine: machineInfo(),
   options: { rounds, warmup, size, budgetMs, engines, only: values.only ?? 'all', datasets: dir },
   durationSeconds: 0,
 };
 
-const scifact = loadScifact(dir);
-if (values.only !== 'ingest') {
+const scifact = runs('query') || runs('ingest') ? loadScifact(dir) : undefined;
+if (runs('query') && scifact) {
   const query: QueryCorpusResult[] = [];
   const isolate = !values['no-isolate'];
   const options = { engines, rounds, warmup, budgetMs, isolate, k: 10, sampler, log };
@@ -87,20 +105,28 @@ if (values.only !== 'ingest') {
   report.query = query;
 }
 
-if (values.only !== 'query') {
-  report.ingest = await runIngest();
+if (runs('ingest') && scifact) {
+  report.ingest = await runIngest(scifact);
+}
+
+if (runs('dense')) {
+  const denseStarted = performance.now();
+  const sets = denseSets;
+  const options = { sets, engines: denseEngineNames, rounds, warmup, budgetMs: denseBudgetMs, k: 10, log };
+  report.dense = await runDenseBench(options);
+  log(`dense: ${((performance.now() - denseStarted) / 1000).toFixed(0)} s`);
 }
 await sampler.close();
 report.durationSeconds = (performance.now() - started) / 1000;
 
-const markdown = toMarkdown(report);
+const markdown = toMarkdown(report) + (report.dense ? `${denseMarkdown(report.dense).join('\n')}\n` : '');
 process.stdout.write(markdown);
 if (!values['no-write']) {
   const resultsDir = fileURLToPath(new URL('./results', import.meta.url));
   log(`results written to ${writeReport(report, resultsDir, values.only ?? '')}`);
 }
 
-async function runIngest(): Promise<NonNullable<BenchReport['ingest']>> {
+async function runIngest(scifact: BenchCorpus): Promise<NonNullable<BenchReport['ingest']>> {
   const parsers = fileURLToPath(new URL('../src/adapters/parse/parsers.ts', import.meta.url));
   if (!existsSync(parsers)) return { skipped: 'src/adapters/parse/parsers.ts does not exist yet' };
   try {
