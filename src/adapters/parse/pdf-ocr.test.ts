@@ -2,7 +2,12 @@ import { accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeWithDatasets, documentPath, readDocument } from '../../../test/fixtures/datasets.js';
+import {
+  describeRequiring,
+  documentPath,
+  hasDatasets,
+  readDocument,
+} from '../../../test/fixtures/datasets.js';
 import type { ParsedDocument } from '../../core/document.js';
 import { pdfParser } from './pdf.parser.js';
 import { ocrDpi } from './pdf-ocr.js';
@@ -62,20 +67,14 @@ function leftoverTempDirs(): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith('lore-pdf-ocr-'));
 }
 
-describeWithDatasets('pdfParser OCR of scanned pages', () => {
-  if (missingTools.length > 0) {
-    const message = `OCR tests need ${missingTools.join(' and ')} on PATH (apt-get install tesseract-ocr tesseract-ocr-eng poppler-utils)`;
-    if (process.env.LORE_TEST_REQUIRE_ALL === '1') {
-      it('has the OCR tools (LORE_TEST_REQUIRE_ALL=1)', () => {
-        throw new Error(message);
-      });
-      return;
-    }
-    console.warn(`skipping OCR tests: ${message}`);
-    it.skip(message, () => undefined);
-    return;
-  }
+const ocrMissing =
+  missingTools.length > 0
+    ? `OCR tests need ${missingTools.join(' and ')} on PATH (apt-get install tesseract-ocr tesseract-ocr-eng poppler-utils)`
+    : hasDatasets
+      ? undefined
+      : 'datasets folder not found';
 
+describeRequiring('pdfParser OCR of scanned pages', ocrMissing, () => {
   it('reads the scanned linn.pdf close to the OCRmyPDF reference text', async () => {
     const before = new Set(leftoverTempDirs());
     const doc = await ocr('pdf/ocrmypdf__linn.pdf');
