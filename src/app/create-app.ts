@@ -11,16 +11,19 @@ import { IngestService } from '../core/ingest/ingest.service.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { SearchService } from '../core/search/search.service.js';
 import { VectorIndex } from '../core/search/vector-index.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
+import type { Queue } from '../ports/queue.port.js';
+import type { Store } from '../ports/store.port.js';
 import { createEmbedder, createLanguageModel } from './providers.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
   config: LoreConfig;
-  store: SqliteStore;
-  queue: SqliteQueue;
-  blobs: FileBlobStore;
+  store: Store;
+  queue: Queue;
+  blobs: BlobStore;
   parsing: SandboxedParser;
   ingest: IngestService;
   lexical: LexicalIndex;
@@ -40,7 +43,7 @@ export interface CreateAppOptions {
 }
 
 /** The composition root: builds the embedded adapters and the use-cases over them. */
-export function createApp(config: LoreConfig, options: CreateAppOptions = {}): LoreApp {
+export async function createApp(config: LoreConfig, options: CreateAppOptions = {}): Promise<LoreApp> {
   const db = openDatabase(join(config.dataDir, 'lore.db'));
   const store = new SqliteStore(db);
   const queue = new SqliteQueue(db);

@@ -8,11 +8,11 @@ export interface GlobalOptions {
 }
 
 /** Loads the config (options beat env) and builds the app. */
-export function openApp(
+export async function openApp(
   global: GlobalOptions,
   overrides: Partial<Record<keyof LoreConfig, unknown>> = {},
   options?: CreateAppOptions,
-): LoreApp {
+): Promise<LoreApp> {
   const config = loadConfig(process.env, {
     ...(global.dataDir ? { dataDir: global.dataDir } : {}),
     ...overrides,
@@ -26,7 +26,7 @@ export async function withApp<T>(
   run: (app: LoreApp) => Promise<T>,
   overrides: Partial<Record<keyof LoreConfig, unknown>> = {},
 ): Promise<T> {
-  const app = openApp(global, overrides);
+  const app = await openApp(global, overrides);
   try {
     return await run(app);
   } finally {

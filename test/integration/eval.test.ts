@@ -11,9 +11,9 @@ const targets = { scifact: 0.676, cacm: 0.487 };
 describeWithDatasets('lore eval on the shared BEIR datasets (lexical)', () => {
   for (const [name, target] of Object.entries(targets)) {
     describeWithDatasets(name, () => {
-      let app: ReturnType<typeof createTestApp>;
-      beforeAll(() => {
-        app = createTestApp();
+      let app: Awaited<ReturnType<typeof createTestApp>>;
+      beforeAll(async () => {
+        app = await createTestApp();
       });
       afterAll(async () => {
         await app.dispose();

@@ -9,12 +9,12 @@ const words = ['cats', 'purr', 'softly', 'engines', 'roar', 'loudly', 'rivers', 
 
 describe('hybrid retrieval with a local ONNX embedder', () => {
   let model: TinyOnnxModel;
-  let app: ReturnType<typeof createTestApp>;
+  let app: Awaited<ReturnType<typeof createTestApp>>;
   let other: string;
 
   beforeAll(async () => {
     model = await writeTinyOnnxModel({ name: 'tiny-hybrid', words, dimension: 64 });
-    app = createTestApp(
+    app = await createTestApp(
       { embedder: 'local-onnx', embeddingModelPath: model.folder, embeddingBatchSize: 2 },
       { languageModel: null },
     );

@@ -18,12 +18,12 @@ const textless = new Set([
 const broken = new Set(['intentional-broken', 'accidentally-broken', 'intentional-broken (derived)']);
 
 describeWithDatasets('ingesting every file of datasets/documents', () => {
-  let app: ReturnType<typeof createTestApp>;
+  let app: Awaited<ReturnType<typeof createTestApp>>;
   const outcomes = new Map<string, { row: ManifestRow; outcome: IngestOutcome; ms: number }>();
 
   beforeAll(async () => {
     // Tight bounds so hostile files are stopped quickly; the limits are what is under test.
-    app = createTestApp({ parseTimeoutMs: 30_000, parseMemoryMb: 384 });
+    app = await createTestApp({ parseTimeoutMs: 30_000, parseMemoryMb: 384 });
     const rows = readManifest().filter((row) => !row.category.includes('expected') && row.status !== '');
     for (const row of rows) {
       const started = performance.now();

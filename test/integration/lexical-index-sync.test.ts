@@ -8,9 +8,10 @@ import { loadConfig } from '../../src/config/load-config.js';
 const dataDir = mkdtempSync(join(tmpdir(), 'lore-sync-index-'));
 const open = () => createApp(loadConfig({}, { dataDir }), { embedder: null, languageModel: null });
 
+const writer = await open();
+const reader = await open();
+
 describe('the in-memory lexical index follows changes made by another process', () => {
-  const writer = open();
-  const reader = open();
   afterAll(async () => {
     await writer.close();
     await reader.close();

@@ -5,13 +5,13 @@ import { IngestJobRunner, ingestJobKind } from '../../src/worker/ingest-job.runn
 import { describeWithDatasets, documentPath } from '../fixtures/datasets.js';
 import { createTestApp } from '../fixtures/test-app.js';
 
-const apps: ReturnType<typeof createTestApp>[] = [];
+const apps: Awaited<ReturnType<typeof createTestApp>>[] = [];
 afterEach(async () => {
   await Promise.all(apps.splice(0).map((app) => app.dispose()));
 });
 
-function setup(overrides: Record<string, unknown> = {}) {
-  const app = createTestApp({ maxDocumentsPerUpload: 3, maxFileBytes: 4096, ...overrides });
+async function setup(overrides: Record<string, unknown> = {}) {
+  const app = await createTestApp({ maxDocumentsPerUpload: 3, maxFileBytes: 4096, ...overrides });
   apps.push(app);
   const runner = new IngestJobRunner(app.queue, app.blobs, app.ingest, { leaseMs: 30_000, idleMs: 50 });
   const http = createRoutes(app);
@@ -26,7 +26,7 @@ function setup(overrides: Record<string, unknown> = {}) {
 
 describe('uploads as durable jobs', () => {
   it('refuses more files than LORE_MAX_DOCUMENTS_PER_UPLOAD with 413', async () => {
-    const { upload } = setup();
+    const { upload } = await setup();
     const files = Array.from({ length: 4 }, (_, i) => ({ name: `f${i}.txt`, bytes: `file ${i}` }));
     const response = await upload(files);
     expect(response.status).toBe(413);
@@ -34,7 +34,7 @@ describe('uploads as durable jobs', () => {
   });
 
   it('rejects an oversized file alone and ingests the rest through the queue', async () => {
-    const { app, runner, http, upload } = setup();
+    const { app, runner, http, upload } = await setup();
     const response = await upload([
       { name: 'ok.txt', bytes: 'The staff kitchen closes at nine.' },
       { name: 'huge.txt', bytes: 'x'.repeat(5000) },
@@ -57,7 +57,7 @@ describe('uploads as durable jobs', () => {
   });
 
   it('resumes a job whose worker died, without duplicating chunks', async () => {
-    const { app, runner, upload } = setup();
+    const { app, runner, upload } = await setup();
     await upload([{ name: 'note.txt', bytes: 'Badges are renewed every January.' }]);
     // A worker claims the job and dies: its lease runs out.
     const claimed = await app.queue.claim([ingestJobKind], 'dead-worker', 1);
@@ -71,7 +71,7 @@ describe('uploads as durable jobs', () => {
 
 describeWithDatasets('uploads of bad files', () => {
   it('fails the job of an encrypted file with a message naming it, and no retry', async () => {
-    const { app, runner, upload } = setup({ maxFileBytes: 10_000_000 });
+    const { app, runner, upload } = await setup({ maxFileBytes: 10_000_000 });
     const bytes = new Uint8Array(readFileSync(documentPath('pdf/pdfminer__aes-128.pdf')));
     const body = (await (await upload([{ name: 'secret.pdf', bytes }])).json()) as {
       files: { jobId: string }[];

@@ -39,7 +39,7 @@ export async function runEvaluation(datasetDir: string, options: EvalOptions): P
   const dataset = readBeirDataset(datasetDir, options.split);
   const dataDir = await mkdtemp(join(tmpdir(), 'lore-eval-'));
   const config = loadConfig(process.env, { dataDir });
-  const app = createApp(config, { keepOriginals: false });
+  const app = await createApp(config, { keepOriginals: false });
   const progress = new Progress(`eval ${dataset.name}`);
   try {
     const mode = options.mode ?? (app.embedder ? 'hybrid' : 'lexical');

@@ -16,7 +16,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
     .option('--host <host>', 'address to bind (overrides LORE_HOST)')
     .option('--port <port>', 'port (overrides LORE_PORT)')
     .action(async (options: { host?: string; port?: string }) => {
-      const app = openApp(global(), {
+      const app = await openApp(global(), {
         ...(options.host ? { host: options.host } : {}),
         ...(options.port ? { port: options.port } : {}),
       });
