@@ -3,11 +3,22 @@ import { FileBlobStore } from '../adapters/blob/file.blob-store.js';
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import { openDatabase } from '../adapters/store/sqlite/database.js';
+import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
+import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
+import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
+import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
+import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
+import { AccessService } from '../core/identity/access.service.js';
 import { IngestService } from '../core/ingest/ingest.service.js';
+import type { AccessStore } from '../ports/access.port.js';
+import type { AnalyticsStore } from '../ports/analytics.port.js';
+import type { AuditLog } from '../ports/audit.port.js';
+import type { ConversationStore } from '../ports/conversation.port.js';
+import type { IdentityStore } from '../ports/identity.port.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { SearchService } from '../core/search/search.service.js';
 import { VectorIndex } from '../core/search/vector-index.js';
@@ -24,6 +35,12 @@ export interface LoreApp {
   store: Store;
   queue: Queue;
   blobs: BlobStore;
+  identity: IdentityStore;
+  accessStore: AccessStore;
+  access: AccessService;
+  conversations: ConversationStore;
+  analytics: AnalyticsStore;
+  audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
   lexical: LexicalIndex;
@@ -48,6 +65,15 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
   const store = new SqliteStore(db);
   const queue = new SqliteQueue(db);
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
+  const accessStore = new SqliteAccessStore(db);
+  const accounts = {
+    identity: new SqliteIdentityStore(db),
+    accessStore,
+    access: new AccessService({ access: accessStore, store }),
+    conversations: new SqliteConversationStore(db),
+    analytics: new SqliteAnalyticsStore(db),
+    audit: new SqliteAuditLog(db),
+  };
   const embedder = options.embedder === null ? undefined : (options.embedder ?? createEmbedder(config));
   const languageModel =
     options.languageModel === null ? undefined : (options.languageModel ?? createLanguageModel(config));
@@ -98,6 +124,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     store,
     queue,
     blobs,
+    ...accounts,
     parsing,
     ingest,
     lexical,

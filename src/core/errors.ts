@@ -19,8 +19,12 @@ export const errorCodes = {
   // Requests and configuration
   invalid_request: 400,
   invalid_config: 500,
+  unauthenticated: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
   // Providers and storage
   provider_error: 502,
   provider_unavailable: 503,

@@ -3,6 +3,9 @@ import type { DocumentFormat, ParseWarning } from './document.js';
 export interface Collection {
   id: string;
   name: string;
+  description: string;
+  /** The user who created it; absent for collections made by the CLI or before user management. */
+  ownerId?: string;
   createdAt: string;
 }
 

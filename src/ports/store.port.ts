@@ -57,7 +57,15 @@ export interface DocumentFilterInfo {
 export interface Store {
   ensureCollection(name: string): Promise<Collection>;
   getCollectionByName(name: string): Promise<Collection | undefined>;
+  getCollection(id: string): Promise<Collection | undefined>;
   listCollections(): Promise<Collection[]>;
+  /** Throws LoreError `conflict` when the new name is taken. */
+  updateCollection(
+    id: string,
+    patch: { name?: string; description?: string },
+  ): Promise<Collection | undefined>;
+  /** Deletes the collection with its documents, chunks, vectors and grants, atomically. */
+  deleteCollection(id: string): Promise<void>;
 
   findDocumentBySource(collectionId: string, source: string): Promise<DocumentRecord | undefined>;
   getDocument(id: string): Promise<DocumentRecord | undefined>;

@@ -99,4 +99,117 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'users, groups, sessions, API keys, sharing, conversations, analytics, audit',
+    sql: `
+      ALTER TABLE collections ADD COLUMN owner_id TEXT;
+      ALTER TABLE collections ADD COLUMN description TEXT NOT NULL DEFAULT '';
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+        disabled INTEGER NOT NULL DEFAULT 0,
+        password_hash TEXT,
+        created_at TEXT NOT NULL,
+        last_login_at TEXT
+      );
+      CREATE TABLE external_identities (
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (issuer, subject)
+      );
+      CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE group_members (
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, user_id)
+      );
+      CREATE INDEX group_members_by_user ON group_members(user_id);
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX sessions_by_user ON sessions(user_id);
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        secret_hash TEXT NOT NULL UNIQUE,
+        scopes TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        last_used_at TEXT
+      );
+      CREATE TABLE collection_grants (
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        grantee_type TEXT NOT NULL CHECK (grantee_type IN ('user', 'group')),
+        grantee_id TEXT NOT NULL,
+        permission TEXT NOT NULL CHECK (permission IN ('reader', 'editor')),
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (collection_id, grantee_type, grantee_id)
+      );
+      CREATE INDEX collection_grants_by_grantee ON collection_grants(grantee_type, grantee_id);
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        user_id TEXT,
+        title TEXT NOT NULL,
+        collection_ids TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX conversations_by_user ON conversations(user_id, updated_at);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        citations TEXT NOT NULL,
+        mode TEXT,
+        question_id TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX messages_by_conversation ON messages(conversation_id, seq);
+      CREATE TABLE questions (
+        id TEXT PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id TEXT,
+        conversation_id TEXT,
+        question TEXT NOT NULL,
+        collection_ids TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        model TEXT,
+        latency_ms REAL NOT NULL,
+        input_tokens INTEGER,
+        output_tokens INTEGER,
+        cost_usd REAL,
+        cited_document_ids TEXT NOT NULL,
+        feedback TEXT,
+        feedback_comment TEXT,
+        channel TEXT NOT NULL
+      );
+      CREATE INDEX questions_by_time ON questions(at);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor_id TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL,
+        ip TEXT
+      );
+      CREATE INDEX audit_log_by_action ON audit_log(action, id);
+    `,
+  },
 ];

@@ -1,5 +1,26 @@
 import type { DocumentFormat, ParseWarning } from '../../../core/document.js';
-import type { ChunkRecord, DocumentRecord } from '../../../core/records.js';
+import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
+
+/** A `collections` row. */
+export interface CollectionRow {
+  id: string;
+  name: string;
+  description: string;
+  owner_id: string | null;
+  created_at: string;
+}
+
+export const collectionColumns = 'id, name, description, owner_id, created_at';
+
+export function toCollection(row: CollectionRow): Collection {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    ...(row.owner_id ? { ownerId: row.owner_id } : {}),
+    createdAt: row.created_at,
+  };
+}
 
 /** A `documents` row as SQLite returns it. */
 export interface DocumentRow {

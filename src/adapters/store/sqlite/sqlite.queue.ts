@@ -133,6 +133,16 @@ export class SqliteQueue implements Queue {
       );
   }
 
+  async release(jobId: string, workerId: string): Promise<void> {
+    const now = this.now();
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', attempts = max(attempts - 1, 0), run_after = ?, lease_owner = NULL,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`,
+      )
+      .run(now, new Date(now).toISOString(), jobId, workerId);
+  }
+
   async cancel(jobId: string): Promise<void> {
     this.db
       .prepare(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LoreError } from '../../../core/errors.js';
 import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
 import type {
   ChangeCursor,
@@ -11,9 +12,12 @@ import type {
 import type { SqliteDatabase } from './database.js';
 import {
   type ChunkRow,
+  type CollectionRow,
   chunkColumns,
+  collectionColumns,
   type DocumentRow,
   toChunkRecord,
+  toCollection,
   toDocumentRecord,
   vectorToBlob,
 } from './rows.js';
@@ -31,7 +35,7 @@ export class SqliteStore implements Store {
   async ensureCollection(name: string): Promise<Collection> {
     const existing = await this.getCollectionByName(name);
     if (existing) return existing;
-    const collection = { id: randomUUID(), name, createdAt: new Date().toISOString() };
+    const collection = { id: randomUUID(), name, description: '', createdAt: new Date().toISOString() };
     this.db
       .prepare('INSERT INTO collections (id, name, created_at) VALUES (?, ?, ?) ON CONFLICT(name) DO NOTHING')
       .run(collection.id, collection.name, collection.createdAt);
@@ -39,19 +43,53 @@ export class SqliteStore implements Store {
   }
 
   async getCollectionByName(name: string): Promise<Collection | undefined> {
-    const row = this.db.prepare('SELECT id, name, created_at FROM collections WHERE name = ?').get(name) as
-      | { id: string; name: string; created_at: string }
+    const row = this.db.prepare(`SELECT ${collectionColumns} FROM collections WHERE name = ?`).get(name) as
+      | CollectionRow
       | undefined;
-    return row && { id: row.id, name: row.name, createdAt: row.created_at };
+    return row && toCollection(row);
+  }
+
+  async getCollection(id: string): Promise<Collection | undefined> {
+    const row = this.db.prepare(`SELECT ${collectionColumns} FROM collections WHERE id = ?`).get(id) as
+      | CollectionRow
+      | undefined;
+    return row && toCollection(row);
   }
 
   async listCollections(): Promise<Collection[]> {
-    const rows = this.db.prepare('SELECT id, name, created_at FROM collections ORDER BY name').all() as {
-      id: string;
-      name: string;
-      created_at: string;
-    }[];
-    return rows.map((row) => ({ id: row.id, name: row.name, createdAt: row.created_at }));
+    const rows = this.db
+      .prepare(`SELECT ${collectionColumns} FROM collections ORDER BY name`)
+      .all() as CollectionRow[];
+    return rows.map(toCollection);
+  }
+
+  async updateCollection(
+    id: string,
+    patch: { name?: string; description?: string },
+  ): Promise<Collection | undefined> {
+    try {
+      this.db
+        .prepare(
+          'UPDATE collections SET name = coalesce(?, name), description = coalesce(?, description) WHERE id = ?',
+        )
+        .run(patch.name ?? null, patch.description ?? null, id);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new LoreError('conflict', `a collection named ${patch.name} already exists`);
+      }
+      throw error;
+    }
+    return this.getCollection(id);
+  }
+
+  async deleteCollection(id: string): Promise<void> {
+    this.db
+      .transaction(() => {
+        this.db.prepare('DELETE FROM chunks WHERE collection_id = ?').run(id);
+        this.db.prepare('DELETE FROM documents WHERE collection_id = ?').run(id);
+        this.db.prepare('DELETE FROM collections WHERE id = ?').run(id);
+      })
+      .immediate();
   }
 
   async findDocumentBySource(collectionId: string, source: string): Promise<DocumentRecord | undefined> {
