@@ -20,6 +20,8 @@ export interface ChunkTerms {
 
 export interface DocumentListQuery {
   collectionId?: string;
+  /** Only documents in these collections (access control passes the readable set). */
+  collectionIds?: readonly string[];
   limit?: number;
   offset?: number;
 }
@@ -72,6 +74,8 @@ export interface Store {
   /** Several documents at once (missing ids are skipped). */
   getDocuments(ids: readonly string[]): Promise<DocumentRecord[]>;
   listDocuments(query?: DocumentListQuery): Promise<DocumentRecord[]>;
+  /** Number of documents per collection id. */
+  documentCounts(): Promise<Map<string, number>>;
   /** Extracted text of a document, for citation highlighting. */
   getDocumentText(id: string): Promise<string | undefined>;
   /**
@@ -82,6 +86,8 @@ export interface Store {
   deleteDocument(id: string): Promise<void>;
 
   getChunks(rowIds: readonly number[]): Promise<ChunkRecord[]>;
+  /** A document's chunks in order. */
+  listDocumentChunks(documentId: string): Promise<ChunkRecord[]>;
   countChunks(): Promise<number>;
 
   /** Rows added and removed since `cursor` (from the start when undefined). */
@@ -99,6 +105,10 @@ export interface Store {
     dimension: number,
     rows: { rowId: number; vector: Float32Array }[],
   ): Promise<void>;
+  /** How many chunks have a vector from this embedder (index-generation progress). */
+  countVectors(embedderId: string): Promise<number>;
+  /** Deletes every vector of one embedder (a retired index generation); returns how many. */
+  deleteVectors(embedderId: string): Promise<number>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;

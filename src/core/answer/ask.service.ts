@@ -1,8 +1,11 @@
-import type { LanguageModel, TokenUsage } from '../../ports/language-model.port.js';
+import type { ChatMessage, LanguageModel, TokenUsage } from '../../ports/language-model.port.js';
 import type { SearchFilter } from '../records.js';
+import type { QueryTransform, Searcher } from '../search/query-transform.js';
 import type { SearchService } from '../search/search.service.js';
+import { costUsd, type PriceTable, type UsageRecord } from '../usage/cost.js';
 import { type Citation, citedNumbers, type Source, toSources } from './citation.js';
 import { extractSentences } from './extractive.js';
+import { chooseModel, type ModelPreference, type ModelRoutes, type RouteDecision } from './model-routing.js';
 import { abstention, buildAnswerPrompt } from './prompt.js';
 
 export type AnswerMode = 'generated' | 'extractive' | 'abstained';
@@ -17,14 +20,27 @@ export type AskEvent =
       mode: AnswerMode;
       answer: string;
       citations: Citation[];
+      /** The model that actually answered (after routing and fallback). */
       model?: string;
       usage?: TokenUsage;
+      /** US dollars, when the model has a price (LORE_MODEL_PRICES). */
+      costUsd?: number;
+      /** Which chat model size was chosen and why. */
+      route?: RouteDecision;
     };
 
 export interface AskRequest {
   question: string;
+  /** Earlier turns of the conversation, oldest first (answers without their source lists). */
+  history?: ChatMessage[];
+  /** What to retrieve with when it differs from the question (e.g. a follow-up joined to its context). */
+  searchQuery?: string;
   filter?: SearchFilter;
   signal?: AbortSignal;
+  /** `small` / `large` chat model, or `auto` (default) to let the routing rule decide. */
+  model?: ModelPreference;
+  /** Multi-query or HyDE retrieval for this request (default: LORE_QUERY_TRANSFORM). */
+  queryTransform?: QueryTransform;
 }
 
 export interface AskDependencies {
@@ -33,6 +49,14 @@ export interface AskDependencies {
   languageModel?: LanguageModel;
   idf: (term: string) => number;
   options: { sources: number; abstainBelow: number };
+  /** Small/large chat models and the routing rule (else `languageModel` answers everything). */
+  routes?: ModelRoutes;
+  /** Retrieval with multi-query / HyDE transforms (else `search`). */
+  transformingSearch?: Searcher;
+  /** Prices per model for `costUsd`. */
+  prices?: PriceTable;
+  /** Called once per answer with its tokens and cost (metrics, analytics; see docs/providers.md). */
+  onUsage?: (record: UsageRecord, request: AskRequest) => void;
 }
 
 const extractiveLabel =
@@ -44,11 +68,12 @@ export class AskService {
 
   /** Answers a question from the indexed documents. */
   async *ask(request: AskRequest): AsyncGenerator<AskEvent> {
-    const result = await this.deps.search.search({
-      query: request.question,
+    const result = await (this.deps.transformingSearch ?? this.deps.search).search({
+      query: request.searchQuery ?? request.question,
       limit: this.deps.options.sources,
       ...(request.filter ? { filter: request.filter } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
+      ...(request.queryTransform ? { transform: request.queryTransform } : {}),
     });
     const lexicalOnly = result.mode === 'lexical';
     const best = Math.max(0, ...result.hits.map((hit) => hit.termCoverage ?? 0));
@@ -59,8 +84,16 @@ export class AskService {
     }
     const sources = toSources(result.hits);
     yield { type: 'sources-found', sources };
-    if (this.deps.languageModel) yield* this.generate(request, sources, this.deps.languageModel);
-    else yield* this.extract(request.question, sources);
+    const routes =
+      this.deps.routes ??
+      (this.deps.languageModel
+        ? { large: this.deps.languageModel, rule: { maxSmallWords: 0, default: 'large' as const } }
+        : undefined);
+    if (routes) {
+      const { model, decision } = chooseModel(routes, request.question, request.model);
+      const collectionIds = [...new Set(result.hits.map((hit) => hit.document.collectionId))];
+      yield* this.generate(request, sources, model, { route: decision, collectionIds });
+    } else yield* this.extract(request.question, sources);
   }
 
   private async *abstain(): AsyncGenerator<AskEvent> {
@@ -91,9 +124,13 @@ export class AskService {
     request: AskRequest,
     sources: Source[],
     model: LanguageModel,
+    meta: { route: RouteDecision; collectionIds: string[] } = {
+      route: { size: 'large', reason: 'configured' },
+      collectionIds: [],
+    },
   ): AsyncGenerator<AskEvent> {
     const stream = model.stream({
-      messages: buildAnswerPrompt(request.question, sources),
+      messages: buildAnswerPrompt(request.question, sources, request.history),
       temperature: 0,
       ...(request.signal ? { signal: request.signal } : {}),
     });
@@ -110,15 +147,31 @@ export class AskService {
         yield { type: 'citation-added', citation };
       }
     }
-    const usage = await stream.usage.catch(() => ({}));
+    const usage: TokenUsage = await stream.usage.catch(() => ({}));
+    const modelId = await (stream.modelId ?? Promise.resolve(model.id)).catch(() => model.id);
+    const cost = costUsd(modelId, usage, this.deps.prices ?? {});
+    this.deps.onUsage?.(
+      {
+        at: new Date().toISOString(),
+        model: modelId,
+        purpose: 'answer',
+        inputTokens: usage.inputTokens ?? 0,
+        outputTokens: usage.outputTokens ?? 0,
+        ...(cost === undefined ? {} : { costUsd: cost }),
+        collectionIds: meta.collectionIds,
+      },
+      request,
+    );
     const abstained = answer.trim().replace(/["“”]/g, '').startsWith(abstention.replace(/\.$/, ''));
     yield {
       type: 'answer-end',
       mode: abstained && citations.length === 0 ? 'abstained' : 'generated',
       answer,
       citations,
-      model: model.id,
+      model: modelId,
       usage,
+      ...(cost === undefined ? {} : { costUsd: cost }),
+      route: meta.route,
     };
   }
 }

@@ -19,7 +19,18 @@ export interface IngestInput {
   password?: string;
   /** Title to use instead of the parsed one (e.g. a BEIR corpus title). */
   title?: string;
+  /** Re-parse and re-index even when the content is unchanged. */
+  force?: boolean;
+  /** Called as the stages advance (pages parsed, chunks made, chunks embedded). */
+  onProgress?: (progress: IngestProgress) => void;
   signal?: AbortSignal;
+}
+
+/** How far one ingestion got; counts appear as they become known. */
+export interface IngestProgress {
+  pages?: number;
+  chunks?: number;
+  embedded?: number;
 }
 
 export type IngestStatus = 'added' | 'updated' | 'unchanged' | 'failed';
@@ -79,6 +90,7 @@ export class IngestService {
     const collection = await store.ensureCollection(input.collection);
     const existing = await store.findDocumentBySource(collection.id, input.source);
     if (
+      !input.force &&
       existing &&
       existing.contentHash === contentHash &&
       existing.chunkerVersion === this.chunkerVersion() &&
@@ -100,8 +112,15 @@ export class IngestService {
     }
     const title = input.title ?? parsed.title ?? stripExtension(input.fileName);
     const chunks = this.deps.chunker.chunk(parsed, options);
+    const progress: IngestProgress = {
+      ...(parsed.pageCount === undefined ? {} : { pages: parsed.pageCount }),
+      chunks: chunks.length,
+    };
+    input.onProgress?.(progress);
     const terms = chunks.map((chunk) => chunkTerms(title, chunk));
-    const vectors = await this.embed(title, chunks, input.signal);
+    const vectors = await this.embed(title, chunks, input.signal, (embedded) =>
+      input.onProgress?.({ ...progress, embedded }),
+    );
     const blobKey = options.keepOriginals ? await this.deps.blobs.put(input.bytes) : undefined;
     const document = await store.writeDocument({
       document: {
@@ -150,13 +169,20 @@ export class IngestService {
     return `${this.deps.chunker.version};${this.deps.options.maxTokens}/${this.deps.options.overlapTokens};${analyzerVersion}`;
   }
 
-  private async embed(title: string, chunks: ChunkDraft[], signal?: AbortSignal) {
-    const embedder = this.deps.embedder;
-    if (!embedder || chunks.length === 0) return undefined;
+  private async embed(
+    title: string,
+    chunks: ChunkDraft[],
+    signal?: AbortSignal,
+    onEmbedded?: (count: number) => void,
+  ) {
+    if (!this.deps.embedder || chunks.length === 0) return undefined;
+    // One concrete embedder for the whole document, even if the index generation switches meanwhile.
+    const embedder = (await this.deps.embedder.pin?.()) ?? this.deps.embedder;
     const texts = chunks.map((chunk) => embeddingText(title, chunk));
     const values: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += embedder.maxBatchSize) {
       values.push(...(await embedder.embed(texts.slice(i, i + embedder.maxBatchSize), 'document', signal)));
+      onEmbedded?.(values.length);
     }
     return { embedderId: embedder.id, dimension: await embedder.dimension(), values };
   }

@@ -116,14 +116,23 @@ export class SqliteStore implements Store {
     const rows = this.db
       .prepare(
         `SELECT * FROM documents WHERE (@collectionId IS NULL OR collection_id = @collectionId)
+           AND (@collectionIds IS NULL OR collection_id IN (SELECT value FROM json_each(@collectionIds)))
          ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`,
       )
       .all({
         collectionId: query.collectionId ?? null,
+        collectionIds: query.collectionIds ? JSON.stringify(query.collectionIds) : null,
         limit: query.limit ?? -1,
         offset: query.offset ?? 0,
       }) as DocumentRow[];
     return rows.map(toDocumentRecord);
+  }
+
+  async documentCounts(): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare('SELECT collection_id, count(*) AS n FROM documents GROUP BY collection_id')
+      .all() as { collection_id: string; n: number }[];
+    return new Map(rows.map((row) => [row.collection_id, row.n]));
   }
 
   async getDocumentText(id: string): Promise<string | undefined> {
@@ -249,6 +258,13 @@ export class SqliteStore implements Store {
     return rowIds.flatMap((rowId) => byId.get(rowId) ?? []);
   }
 
+  async listDocumentChunks(documentId: string): Promise<ChunkRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT ${chunkColumns} FROM chunks WHERE document_id = ? ORDER BY ordinal`)
+      .all(documentId) as ChunkRow[];
+    return rows.map(toChunkRecord);
+  }
+
   async countChunks(): Promise<number> {
     return (this.db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
   }
@@ -297,6 +313,17 @@ export class SqliteStore implements Store {
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
     writeVectors(this.db, embedderId, dimension, rows);
+  }
+
+  async countVectors(embedderId: string): Promise<number> {
+    const row = this.db.prepare('SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = ?').get(embedderId) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  async deleteVectors(embedderId: string): Promise<number> {
+    return this.db.prepare('DELETE FROM chunk_vectors WHERE embedder_id = ?').run(embedderId).changes;
   }
 
   async getSetting(key: string): Promise<string | undefined> {

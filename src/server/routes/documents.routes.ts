@@ -1,0 +1,317 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import type { LoreApp } from '../../app/create-app.js';
+import { LoreError } from '../../core/errors.js';
+import type { Principal } from '../../core/identity/identity.records.js';
+import type { DocumentRecord } from '../../core/records.js';
+import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
+import { type AppEnv, principalOf } from '../http-env.js';
+import { commonErrors, signedIn } from '../openapi.js';
+import { ChunkSchema, DocumentSchema, IdParam } from '../schemas.js';
+import { resolveUploadCollection } from './collection-access.js';
+
+const UploadResultSchema = z
+  .object({
+    files: z.array(
+      z.object({
+        fileName: z.string(),
+        jobId: z.string().optional(),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
+    collectionId: z.string(),
+  })
+  .openapi('UploadResult');
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const upload = createRoute({
+  method: 'post',
+  path: '/api/v1/documents',
+  tags: ['documents'],
+  summary: 'Upload files; each becomes a durable ingestion job',
+  description:
+    'Multipart form: `files` (repeatable), optional `collection` (name; created and owned by the caller when new), optional `tags` (comma separated). Answers 202 with one job per accepted file; a file over the size limit is rejected alone.',
+  security: signedIn,
+  request: {
+    body: {
+      content: {
+        'multipart/form-data': {
+          // A plain schema object: documented, but read by the handler (files stream in as File objects).
+          schema: {
+            type: 'object',
+            required: ['files'],
+            properties: {
+              files: { type: 'array', items: { type: 'string', format: 'binary' } },
+              collection: { type: 'string' },
+              tags: { type: 'string', description: 'comma separated' },
+            },
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    202: json(UploadResultSchema, 'Accepted files and their jobs'),
+    413: commonErrors[400],
+    ...commonErrors,
+  },
+});
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/v1/documents',
+  tags: ['documents'],
+  summary: 'List readable documents, newest first',
+  security: signedIn,
+  request: {
+    query: z.object({
+      collectionId: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+  },
+  responses: { 200: json(z.object({ documents: z.array(DocumentSchema) }), 'Documents'), ...commonErrors },
+});
+
+const getOne = createRoute({
+  method: 'get',
+  path: '/api/v1/documents/{id}',
+  tags: ['documents'],
+  summary: 'One document',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 200: json(DocumentSchema, 'The document'), ...commonErrors },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/api/v1/documents/{id}',
+  tags: ['documents'],
+  summary: 'Delete a document with its chunks and (when unused elsewhere) its original',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors },
+});
+
+const reindex = createRoute({
+  method: 'post',
+  path: '/api/v1/documents/{id}/reindex',
+  tags: ['documents'],
+  summary: 'Parse and index the stored original again (e.g. after a parser upgrade)',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 202: json(z.object({ jobId: z.string() }), 'Queued'), ...commonErrors },
+});
+
+const original = createRoute({
+  method: 'get',
+  path: '/api/v1/documents/{id}/original',
+  tags: ['documents'],
+  summary: 'Download the original file',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: {
+    200: {
+      description: 'The original bytes',
+      content: { 'application/octet-stream': { schema: z.string() } },
+    },
+    ...commonErrors,
+  },
+});
+
+const text = createRoute({
+  method: 'get',
+  path: '/api/v1/documents/{id}/text',
+  tags: ['documents'],
+  summary: 'Extracted text; citation spans index into it',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ text: z.string() }), 'The extracted text'), ...commonErrors },
+});
+
+const chunks = createRoute({
+  method: 'get',
+  path: '/api/v1/documents/{id}/chunks',
+  tags: ['documents'],
+  summary: 'Chunks of a document in order',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 200: json(z.object({ chunks: z.array(ChunkSchema) }), 'Chunks'), ...commonErrors },
+});
+
+/** Documents: upload (durable jobs), list, get, delete, re-index, download, text and chunks. */
+export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, notify: () => void): void {
+  const { maxDocumentsPerUpload, maxFileBytes } = app.config;
+  router.use(
+    '/api/v1/documents',
+    bodyLimit({
+      maxSize: maxFileBytes * maxDocumentsPerUpload + 1024 * 1024,
+      onError: () => {
+        throw new LoreError(
+          'payload_too_large',
+          'the upload is larger than LORE_MAX_FILE_BYTES × LORE_MAX_DOCUMENTS_PER_UPLOAD',
+        );
+      },
+    }),
+  );
+  router.openapi(upload, async (c) => {
+    const principal = principalOf(c);
+    if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+      throw new LoreError('invalid_request', 'send the files as multipart/form-data in the field "files"');
+    }
+    const body = await c.req.parseBody({ all: true });
+    const files = [body.files ?? []].flat().filter((entry): entry is File => entry instanceof File);
+    if (files.length === 0)
+      throw new LoreError('invalid_request', 'no files: send them in the multipart field "files"');
+    if (files.length > maxDocumentsPerUpload) {
+      throw new LoreError(
+        'too_many_documents',
+        `${files.length} files in one upload; the limit is ${maxDocumentsPerUpload} (LORE_MAX_DOCUMENTS_PER_UPLOAD)`,
+      );
+    }
+    const collection = await resolveUploadCollection(app, principal, textField(body.collection));
+    const tags = (textField(body.tags) ?? '')
+      .split(',')
+      .map((tag) => tag.trim())
+      .filter(Boolean)
+      .slice(0, 50);
+    const results: z.infer<typeof UploadResultSchema>['files'] = [];
+    for (const file of files) {
+      const fileName = safeFileName(file.name);
+      if (file.size > maxFileBytes) {
+        results.push({
+          fileName,
+          error: {
+            code: 'file_too_large',
+            message: `${fileName}: ${file.size} bytes is larger than the limit of ${maxFileBytes} (LORE_MAX_FILE_BYTES)`,
+          },
+        });
+        continue;
+      }
+      const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
+      const payload: IngestJobPayload = {
+        blobKey,
+        fileName,
+        source: `upload/${fileName}`,
+        collection: collection.name,
+        tags,
+        ...(principal.userId ? { requestedBy: principal.userId } : {}),
+      };
+      const job = await app.queue.enqueue(ingestJobKind, payload, { maxAttempts: 3 });
+      results.push({ fileName, jobId: job.id });
+    }
+    notify();
+    return c.json({ files: results, collectionId: collection.id }, 202);
+  });
+
+  router.openapi(list, async (c) => {
+    const query = c.req.valid('query');
+    const filter = await app.access.readFilter(
+      principalOf(c),
+      query.collectionId ? { collectionIds: [query.collectionId] } : {},
+    );
+    const documents = await app.store.listDocuments({
+      ...(filter.collectionIds ? { collectionIds: filter.collectionIds } : {}),
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return c.json({ documents }, 200);
+  });
+
+  router.openapi(getOne, async (c) =>
+    c.json(await readable(app, principalOf(c), c.req.valid('param').id), 200),
+  );
+
+  router.openapi(remove, async (c) => {
+    const principal = principalOf(c);
+    const document = await readable(app, principal, c.req.valid('param').id);
+    await app.access.require(principal, document.collectionId, 'editor');
+    await app.ingest.remove(document.id);
+    await app.audit.append({
+      ...(principal.userId ? { actorId: principal.userId } : {}),
+      action: 'document.delete',
+      target: `document:${document.id}`,
+      details: { fileName: document.fileName, collectionId: document.collectionId },
+    });
+    return c.body(null, 204);
+  });
+
+  router.openapi(reindex, async (c) => {
+    const principal = principalOf(c);
+    const document = await readable(app, principal, c.req.valid('param').id);
+    await app.access.require(principal, document.collectionId, 'editor');
+    if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
+      throw new LoreError(
+        'conflict',
+        `${document.fileName}: the original file is not stored, so it cannot be re-indexed`,
+      );
+    }
+    const collection = await app.store.getCollection(document.collectionId);
+    const job = await app.queue.enqueue(
+      ingestJobKind,
+      {
+        blobKey: document.blobKey,
+        fileName: document.fileName,
+        source: document.source,
+        collection: collection?.name ?? 'default',
+        tags: document.tags,
+        force: true,
+        ...(principal.userId ? { requestedBy: principal.userId } : {}),
+      } satisfies IngestJobPayload,
+      { maxAttempts: 3, dedupKey: `reindex:${document.id}` },
+    );
+    notify();
+    return c.json({ jobId: job.id }, 202);
+  });
+
+  router.openapi(original, async (c) => {
+    const document = await readable(app, principalOf(c), c.req.valid('param').id);
+    if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
+      throw new LoreError('not_found', `${document.fileName}: the original file is not stored`);
+    }
+    const bytes = await app.blobs.get(document.blobKey);
+    return new Response(new Uint8Array(bytes), {
+      headers: {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(bytes.byteLength),
+        'Content-Disposition': `attachment; filename="${document.fileName.replace(/["\\\r\n]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(document.fileName)}`,
+      },
+    }) as never;
+  });
+
+  router.openapi(text, async (c) => {
+    const document = await readable(app, principalOf(c), c.req.valid('param').id);
+    return c.json({ text: (await app.store.getDocumentText(document.id)) ?? '' }, 200);
+  });
+
+  router.openapi(chunks, async (c) => {
+    const document = await readable(app, principalOf(c), c.req.valid('param').id);
+    return c.json({ chunks: await app.store.listDocumentChunks(document.id) }, 200);
+  });
+}
+
+/** The document when the principal can read its collection; otherwise not found (no leak). */
+export async function readable(app: LoreApp, principal: Principal, id: string): Promise<DocumentRecord> {
+  const document = await app.store.getDocument(id);
+  const missing = new LoreError('not_found', `no document ${id}`);
+  if (!document) throw missing;
+  const permission = await app.access.permissionOn(principal, document.collectionId).catch(() => undefined);
+  if (!permission) throw missing;
+  return document;
+}
+
+function textField(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() ? value.trim() : undefined;
+}
+
+/** The last path segment without control characters, so a name cannot point elsewhere. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean.slice(0, 255);
+}

@@ -1,0 +1,148 @@
+import { z } from '@hono/zod-openapi';
+
+/** Shared response and request schemas of the REST API (the OpenAPI document is generated from them). */
+
+export const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+
+export const CollectionSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    ownerId: z.string().optional(),
+    createdAt: z.string(),
+    /** The caller's access. */
+    permission: z.enum(['reader', 'editor', 'owner']),
+    documentCount: z.number().int(),
+  })
+  .openapi('Collection');
+
+export const ParseWarningSchema = z
+  .object({ code: z.string(), message: z.string(), page: z.number().int().optional() })
+  .passthrough()
+  .openapi('ParseWarning');
+
+export const DocumentSchema = z
+  .object({
+    id: z.string(),
+    collectionId: z.string(),
+    source: z.string(),
+    fileName: z.string(),
+    title: z.string(),
+    format: z.string(),
+    contentHash: z.string(),
+    byteSize: z.number().int(),
+    pageCount: z.number().int().optional(),
+    chunkCount: z.number().int(),
+    warnings: z.array(ParseWarningSchema),
+    tags: z.array(z.string()),
+    parserVersion: z.string(),
+    chunkerVersion: z.string(),
+    blobKey: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Document');
+
+export const ChunkSchema = z
+  .object({
+    id: z.number().int(),
+    documentId: z.string(),
+    collectionId: z.string(),
+    ordinal: z.number().int(),
+    text: z.string(),
+    context: z.string(),
+    start: z.number().int(),
+    end: z.number().int(),
+    tokenCount: z.number().int(),
+    page: z.number().int().optional(),
+    slide: z.number().int().optional(),
+    sheet: z.string().optional(),
+  })
+  .openapi('Chunk');
+
+export const SearchHitSchema = z
+  .object({
+    rank: z.number().int(),
+    score: z.number(),
+    chunk: ChunkSchema,
+    document: DocumentSchema.pick({
+      id: true,
+      title: true,
+      fileName: true,
+      source: true,
+      format: true,
+      collectionId: true,
+    }),
+    lexicalRank: z.number().int().optional(),
+    denseRank: z.number().int().optional(),
+    termCoverage: z.number().optional(),
+  })
+  .openapi('SearchHit');
+
+export const SearchResultSchema = z
+  .object({
+    hits: z.array(SearchHitSchema),
+    mode: z.enum(['hybrid', 'lexical', 'dense']),
+    queryTerms: z.array(z.string()),
+    timings: z.object({ lexicalMs: z.number(), denseMs: z.number(), totalMs: z.number() }),
+  })
+  .openapi('SearchResult');
+
+export const SourceSchema = z
+  .object({
+    n: z.number().int(),
+    documentId: z.string(),
+    title: z.string(),
+    fileName: z.string(),
+    chunkId: z.number().int(),
+    page: z.number().int().optional(),
+    slide: z.number().int().optional(),
+    sheet: z.string().optional(),
+    start: z.number().int(),
+    end: z.number().int(),
+    text: z.string(),
+  })
+  .openapi('Source');
+
+export const CitationSchema = SourceSchema.extend({ quote: z.string() }).openapi('Citation');
+
+export const JobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.string(),
+    state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    attempts: z.number().int(),
+    maxAttempts: z.number().int(),
+    error: z.string().optional(),
+    progress: z.record(z.string(), z.number()),
+    fileName: z.string().optional(),
+    collection: z.string().optional(),
+    documentId: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Job');
+
+/** Filters a search or question may carry (always narrowed to the caller's readable collections). */
+export const FilterSchema = z
+  .object({
+    collectionIds: z.array(z.string()).max(100).optional(),
+    documentIds: z.array(z.string()).max(1000).optional(),
+    tags: z.array(z.string()).max(50).optional(),
+    updatedAfter: z.iso.datetime({ offset: true }).optional(),
+    updatedBefore: z.iso.datetime({ offset: true }).optional(),
+  })
+  .openapi('Filter');
+
+export const QueryText = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(2000, 'is longer than 2000 characters');
