@@ -5,6 +5,9 @@ import { loadConfig } from '../config/load-config.js';
 /** Options every command accepts. */
 export interface GlobalOptions {
   dataDir?: string;
+  /** Run against this Lore server instead of the local data folder. */
+  server?: string;
+  apiKey?: string;
 }
 
 /** Loads the config (options beat env) and builds the app. */

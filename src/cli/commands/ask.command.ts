@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { askStream } from '../../client/lore-client.js';
 import type { AskEvent } from '../../core/answer/ask.service.js';
 import { locationLabel } from '../../core/answer/citation.js';
+import { LoreError } from '../../core/errors.js';
 import { type GlobalOptions, withApp } from '../context.js';
+import { remoteClient, remoteCollectionIds } from '../remote.js';
 import { type FilterOptions, toFilter } from './search.command.js';
 
 /** `lore ask "q"`: a streamed answer, then the cited passages. */
@@ -14,6 +17,37 @@ export function registerAsk(program: Command, global: () => GlobalOptions): void
     .option('-t, --tag <tag...>', 'only documents with these tags')
     .option('--json', 'print the events as JSON lines')
     .action(async (question: string, options: FilterOptions & { json?: boolean }) => {
+      const client = remoteClient(global());
+      if (client) {
+        const controller = new AbortController();
+        process.once('SIGINT', () => controller.abort());
+        const collectionIds = options.collection?.length
+          ? await remoteCollectionIds(client, options.collection)
+          : undefined;
+        const events = askStream(
+          client,
+          {
+            question,
+            save: false,
+            ...(collectionIds || options.tag?.length
+              ? {
+                  filter: {
+                    ...(collectionIds ? { collectionIds } : {}),
+                    ...(options.tag?.length ? { tags: options.tag } : {}),
+                  },
+                }
+              : {}),
+          },
+          controller.signal,
+        );
+        for await (const event of events) {
+          if (event.type === 'answer-error')
+            throw new LoreError('provider_error', `server: ${String(event.message)}`);
+          if (options.json) process.stdout.write(`${JSON.stringify(event)}\n`);
+          else printEvent(event as unknown as AskEvent);
+        }
+        return;
+      }
       await withApp(global(), async (app) => {
         const filter = await toFilter(app, options);
         const controller = new AbortController();

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LoreError } from '../../core/errors.js';
+import type { DocumentRecord } from '../../core/records.js';
 import { type GlobalOptions, withApp } from '../context.js';
+import { remoteClient, remoteCollectionIds, unwrap } from '../remote.js';
 
 /** `lore documents` lists what is indexed; `lore remove` deletes documents. */
 export function registerDocuments(program: Command, global: () => GlobalOptions): void {
@@ -12,6 +14,22 @@ export function registerDocuments(program: Command, global: () => GlobalOptions)
     .option('--warnings', 'print each document’s warnings')
     .option('--json', 'print JSON')
     .action(async (options: { collection?: string; warnings?: boolean; json?: boolean }) => {
+      const client = remoteClient(global());
+      if (client) {
+        const [collectionId] = options.collection
+          ? await remoteCollectionIds(client, [options.collection])
+          : [];
+        const names = new Map(
+          unwrap(await client.GET('/api/v1/collections')).collections.map((entry) => [entry.id, entry.name]),
+        );
+        const { documents } = unwrap(
+          await client.GET('/api/v1/documents', {
+            params: { query: { limit: 1000, ...(collectionId ? { collectionId } : {}) } },
+          }),
+        );
+        printDocuments(documents, names, options);
+        return;
+      }
       await withApp(global(), async (app) => {
         const collection = options.collection
           ? await app.store.getCollectionByName(options.collection)
@@ -19,24 +37,42 @@ export function registerDocuments(program: Command, global: () => GlobalOptions)
         if (options.collection && !collection)
           throw new LoreError('not_found', `no collection named "${options.collection}"`);
         const documents = await app.store.listDocuments(collection ? { collectionId: collection.id } : {});
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify(documents, null, 2)}\n`);
-          return;
-        }
         const names = new Map((await app.store.listCollections()).map((entry) => [entry.id, entry.name]));
-        for (const document of documents) {
-          const pages = document.pageCount === undefined ? '' : `${document.pageCount} pages, `;
-          const warnings = document.warnings.length ? `, ${document.warnings.length} warnings` : '';
-          process.stdout.write(
-            `${document.id}  ${names.get(document.collectionId)}/${document.fileName} (${document.format}, ${pages}${document.chunkCount} chunks${warnings})\n`,
-          );
-          if (options.warnings)
-            for (const warning of document.warnings) process.stdout.write(`    ${warning.message}\n`);
-        }
-        process.stdout.write(`${documents.length} documents\n`);
+        printDocuments(documents, names, options);
       });
     });
 
+  registerRemove(program, global);
+}
+
+function printDocuments(
+  documents: readonly (Pick<
+    DocumentRecord,
+    'id' | 'collectionId' | 'fileName' | 'pageCount' | 'chunkCount'
+  > & {
+    format: string;
+    warnings: { message: string }[];
+  })[],
+  names: ReadonlyMap<string, string>,
+  options: { warnings?: boolean; json?: boolean },
+): void {
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(documents, null, 2)}\n`);
+    return;
+  }
+  for (const document of documents) {
+    const pages = document.pageCount === undefined ? '' : `${document.pageCount} pages, `;
+    const warnings = document.warnings.length ? `, ${document.warnings.length} warnings` : '';
+    process.stdout.write(
+      `${document.id}  ${names.get(document.collectionId)}/${document.fileName} (${document.format}, ${pages}${document.chunkCount} chunks${warnings})\n`,
+    );
+    if (options.warnings)
+      for (const warning of document.warnings) process.stdout.write(`    ${warning.message}\n`);
+  }
+  process.stdout.write(`${documents.length} documents\n`);
+}
+
+function registerRemove(program: Command, global: () => GlobalOptions): void {
   program
     .command('remove')
     .description('remove documents from the index (by id, or by source path with --source)')

@@ -5,6 +5,7 @@ import { LoreError } from '../../core/errors.js';
 import type { SearchFilter } from '../../core/records.js';
 import type { SearchMode } from '../../core/search/search.service.js';
 import { type GlobalOptions, withApp } from '../context.js';
+import { remoteClient, remoteCollectionIds, unwrap } from '../remote.js';
 
 export interface FilterOptions {
   collection?: string[];
@@ -31,28 +32,47 @@ export function registerSearch(program: Command, global: () => GlobalOptions): v
         query: string,
         options: FilterOptions & { limit: string; mode?: SearchMode; json?: boolean },
       ) => {
-        await withApp(global(), async (app) => {
-          const filter = await toFilter(app, options);
-          const result = await app.search.search({
-            query,
-            limit: Number(options.limit),
-            ...(filter ? { filter } : {}),
-            ...(options.mode ? { mode: options.mode } : {}),
-          });
-          if (options.json) {
-            process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-            return;
-          }
-          if (result.hits.length === 0) process.stdout.write('no results\n');
-          for (const hit of result.hits) {
-            const snippet = hit.chunk.text.replace(/\s+/g, ' ').slice(0, 220);
-            process.stdout.write(
-              `${hit.rank}. ${hit.document.title} — ${locationLabel({ fileName: hit.document.fileName, ...hit.chunk })} ` +
-                `[chars ${hit.chunk.start}–${hit.chunk.end}] score ${hit.score.toFixed(3)}\n   ${snippet}\n`,
-            );
-          }
-          process.stdout.write(`(${result.mode}, ${result.timings.totalMs.toFixed(1)} ms)\n`);
-        });
+        const client = remoteClient(global());
+        const result = client
+          ? unwrap(
+              await client.POST('/api/v1/search', {
+                body: {
+                  query,
+                  limit: Number(options.limit),
+                  ...(options.mode ? { mode: options.mode } : {}),
+                  filter: {
+                    ...(options.collection?.length
+                      ? { collectionIds: await remoteCollectionIds(client, options.collection) }
+                      : {}),
+                    ...(options.tag?.length ? { tags: options.tag } : {}),
+                    ...(options.after ? { updatedAfter: new Date(options.after).toISOString() } : {}),
+                    ...(options.before ? { updatedBefore: new Date(options.before).toISOString() } : {}),
+                  },
+                },
+              }),
+            )
+          : await withApp(global(), async (app) => {
+              const filter = await toFilter(app, options);
+              return app.search.search({
+                query,
+                limit: Number(options.limit),
+                ...(filter ? { filter } : {}),
+                ...(options.mode ? { mode: options.mode } : {}),
+              });
+            });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        if (result.hits.length === 0) process.stdout.write('no results\n');
+        for (const hit of result.hits) {
+          const snippet = hit.chunk.text.replace(/\s+/g, ' ').slice(0, 220);
+          process.stdout.write(
+            `${hit.rank}. ${hit.document.title} — ${locationLabel({ fileName: hit.document.fileName, ...hit.chunk })} ` +
+              `[chars ${hit.chunk.start}–${hit.chunk.end}] score ${hit.score.toFixed(3)}\n   ${snippet}\n`,
+          );
+        }
+        process.stdout.write(`(${result.mode}, ${result.timings.totalMs.toFixed(1)} ms)\n`);
       },
     );
 }

@@ -74,8 +74,8 @@ export class KnowledgeModels {
    */
   async resolve(principal: Principal, id: string): Promise<{ model: KnowledgeModel; filter: SearchFilter }> {
     if (id === allCollectionsModel) {
-      const filter = await this.deps.access.readFilter(principal);
-      return { model: { id, createdAt: new Date(0).toISOString() }, filter };
+      const [all] = await this.list(principal);
+      return { model: all!, filter: await this.deps.access.readFilter(principal) };
     }
     const name = id.startsWith(collectionModelPrefix) ? id.slice(collectionModelPrefix.length) : undefined;
     const collection = name ? await this.deps.store.getCollectionByName(name) : undefined;

@@ -1,0 +1,233 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { LoreApp } from '../../app/create-app.js';
+import type { Logger } from '../../app/logger.js';
+import { loreVersion } from '../../app/version.js';
+import type { Citation } from '../../core/answer/citation.js';
+import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
+import { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
+import { LoreError, toLoreError } from '../../core/errors.js';
+import type { Principal } from '../../core/identity/identity.records.js';
+import type { SearchFilter } from '../../core/records.js';
+import type { SearchHit } from '../../core/search/search.service.js';
+
+const CollectionArgument = z
+  .string()
+  .min(1)
+  .max(200)
+  .optional()
+  .describe('collection name or id (see list_collections); omit to use every collection you may read');
+
+const Span = {
+  documentId: z.string(),
+  title: z.string(),
+  fileName: z.string(),
+  collectionId: z.string().optional(),
+  page: z.number().optional(),
+  slide: z.number().optional(),
+  sheet: z.string().optional(),
+  start: z.number().describe('first character of the span in the document text'),
+  end: z.number().describe('character after the span'),
+};
+
+const instructions =
+  'Lore answers from the documents of a knowledge base. Use `search` to find passages, `ask` for an answer with numbered citations, `list_collections` to see what you can read.';
+
+/**
+ * An MCP server for one caller: tools `list_collections`, `search` and `ask`, all bounded by the
+ * collections the principal may read (a collection it cannot read is reported as not found).
+ *
+ * @example
+ * const server = createLoreMcpServer(app, principal);
+ * await server.connect(transport);
+ */
+export function createLoreMcpServer(
+  app: LoreApp,
+  principal: Principal,
+  options: { logger?: Logger } = {},
+): McpServer {
+  const models = new KnowledgeModels({ store: app.store, access: app.access });
+  const server = new McpServer({ name: 'lore', title: 'Lore', version: loreVersion() }, { instructions });
+  const filterFor = async (collection: string | undefined): Promise<SearchFilter> => {
+    if (!collection) return app.access.readFilter(principal);
+    const found = await models.readableCollection(principal, collection);
+    return app.access.readFilter(principal, { collectionIds: [found.id] });
+  };
+  /** LoreError messages reach the client as tool errors; anything else is logged and reported as internal. */
+  const safely = async <T>(tool: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (LoreError.is(error) && error.code !== 'internal') throw new Error(error.message);
+      options.logger?.error({ tool, err: error, code: toLoreError(error).code }, 'MCP tool failed');
+      throw new Error('internal error');
+    }
+  };
+
+  server.registerTool(
+    'list_collections',
+    {
+      title: 'List collections',
+      description: 'The document collections you may read, with their OpenAI-compatible model ids.',
+      inputSchema: {},
+      outputSchema: {
+        collections: z.array(
+          z.object({
+            id: z.string(),
+            name: z.string(),
+            description: z.string(),
+            permission: z.string().optional(),
+            model: z.string(),
+          }),
+        ),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    () =>
+      safely('list_collections', async () => {
+        const collections = (await models.readableCollections(principal)).map(
+          ({ collection, permission, model }) => ({
+            id: collection.id,
+            name: collection.name,
+            description: collection.description,
+            ...(permission ? { permission } : {}),
+            model,
+          }),
+        );
+        const text = collections.length
+          ? collections
+              .map((entry) => `- ${entry.name}${entry.description ? `: ${entry.description}` : ''}`)
+              .join('\n')
+          : 'No collections you can read.';
+        return { content: [{ type: 'text', text }], structuredContent: { collections } };
+      }),
+  );
+
+  server.registerTool(
+    'search',
+    {
+      title: 'Search documents',
+      description:
+        'Ranked passages (hybrid BM25 + vector search) from the documents you may read, each with its document, location and exact character span.',
+      inputSchema: {
+        query: z.string().min(1).max(2000).describe('what to look for'),
+        collection: CollectionArgument,
+        limit: z.number().int().min(1).max(50).default(10).describe('how many passages (1–50)'),
+      },
+      outputSchema: {
+        hits: z.array(z.object({ rank: z.number(), score: z.number(), ...Span, text: z.string() })),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ query, collection, limit }, extra) =>
+      safely('search', async () => {
+        const filter = await filterFor(collection);
+        const result = await app.search.search({ query, limit, filter, signal: extra.signal });
+        const hits = result.hits.map(hitOf);
+        const text = hits.length
+          ? hits.map((hit) => `[${hit.rank}] ${hit.title} (${where(hit)})\n${hit.text}`).join('\n\n')
+          : 'No passages match.';
+        return { content: [{ type: 'text', text }], structuredContent: { hits } };
+      }),
+  );
+
+  server.registerTool(
+    'ask',
+    {
+      title: 'Ask the documents',
+      description:
+        'An answer written only from the documents you may read, with numbered citations [n] and a Sources list; says so when the documents do not answer.',
+      inputSchema: {
+        question: z.string().min(1).max(2000).describe('the question'),
+        collection: CollectionArgument,
+      },
+      outputSchema: {
+        answer: z.string(),
+        mode: z.enum(['generated', 'extractive', 'abstained']),
+        model: z.string().optional(),
+        questionId: z.string(),
+        citations: z.array(z.object({ n: z.number(), ...Span, quote: z.string() })),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ question, collection }, extra) =>
+      safely('ask', async () => {
+        const filter = await filterFor(collection);
+        for await (const event of app.chat.chat({
+          principal,
+          question,
+          filter,
+          channel: 'mcp',
+          signal: extra.signal,
+        })) {
+          if (event.type !== 'answer-end') continue;
+          const structured = {
+            answer: event.answer,
+            mode: event.mode,
+            ...(event.model ? { model: event.model } : {}),
+            questionId: event.questionId,
+            citations: event.citations.map(citationOf),
+          };
+          return {
+            content: [{ type: 'text', text: event.answer + sourcesFootnote(event.citations) }],
+            structuredContent: structured,
+          };
+        }
+        throw new LoreError('internal', 'the answer ended without a result');
+      }),
+  );
+  return server;
+}
+
+function hitOf(hit: SearchHit) {
+  return {
+    rank: hit.rank,
+    score: hit.score,
+    documentId: hit.document.id,
+    title: hit.document.title,
+    fileName: hit.document.fileName,
+    collectionId: hit.document.collectionId,
+    ...location(hit.chunk),
+    start: hit.chunk.start,
+    end: hit.chunk.end,
+    text: hit.chunk.text,
+  };
+}
+
+function citationOf(citation: Citation) {
+  return {
+    n: citation.n,
+    documentId: citation.documentId,
+    title: citation.title,
+    fileName: citation.fileName,
+    ...location(citation),
+    start: citation.start,
+    end: citation.end,
+    quote: citation.quote,
+  };
+}
+
+function location(value: {
+  page?: number | undefined;
+  slide?: number | undefined;
+  sheet?: string | undefined;
+}) {
+  return {
+    ...(value.page === undefined ? {} : { page: value.page }),
+    ...(value.slide === undefined ? {} : { slide: value.slide }),
+    ...(value.sheet === undefined ? {} : { sheet: value.sheet }),
+  };
+}
+
+/** "handbook.pdf, page 3, characters 120–480". */
+function where(hit: ReturnType<typeof hitOf>): string {
+  const place =
+    hit.page !== undefined
+      ? `page ${hit.page}`
+      : hit.slide !== undefined
+        ? `slide ${hit.slide}`
+        : hit.sheet !== undefined
+          ? `sheet ${hit.sheet}`
+          : '';
+  return [hit.fileName, place, `characters ${hit.start}–${hit.end}`].filter(Boolean).join(', ');
+}
