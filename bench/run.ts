@@ -8,14 +8,16 @@ import { denseMarkdown } from './dense-report.js';
 import { denseEngineNames } from './engines/dense-engine.js';
 import type { EngineName } from './engines/engine.js';
 import { engineNames } from './engines/index.js';
+import { type HttpBenchResult, httpMarkdown, runHttpBench } from './http.bench.js';
 import { machineInfo } from './machine.js';
 import { PeakRssSampler } from './memory.js';
+import { type PostgresBenchResult, postgresMarkdown, runPostgresBench } from './postgres.bench.js';
 import type { QueryCorpusResult } from './query.bench.js';
 import { runQueryBench } from './query.bench.js';
 import { type BenchReport, toMarkdown, writeReport } from './report.js';
 
 const usage = `usage: npm run bench -- [options]
-  --only query|ingest|dense   run one part (default: all three)
+  --only query|ingest|dense|http|postgres   run one part (default: the first four; postgres only on request)
   --rounds N            timed passes over the queries (default 5)
   --warmup N            untimed passes before timing (default 1)
   --size N              passages in the large corpus (default 100000)
@@ -25,6 +27,12 @@ const usage = `usage: npm run bench -- [options]
   --concurrency N       parallel ingests (default: LORE_PARSE_CONCURRENCY's default, 2)
   --dense-sets LIST     vector sets for the dense part, COUNTxDIM,… (default 20000x384,100000x384,100000x768)
   --dense-budget S      seconds one vector index may spend on one pass over the queries (default 3)
+  --connections N       concurrent HTTP connections for the http part (default 50)
+  --http-duration S     seconds each HTTP endpoint is loaded (default 20)
+  --pg-workers LIST     postgres part: ingest worker processes to compare (default 1,2,4)
+  --pg-ingest-docs N    postgres part: scifact documents ingested per worker count (default 1000)
+  --pg-sizes LIST       postgres part: chunk counts for search latency (default 100000,1000000)
+  --pg-dense-up-to N    postgres part: load vectors + HNSW for sizes up to N chunks (default 100000)
   --no-write            do not write bench/results/<date>.json`;
 
 const { values } = parseArgs({
@@ -39,6 +47,12 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     'dense-sets': { type: 'string', default: '20000x384,100000x384,100000x768' },
     'dense-budget': { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    'http-duration': { type: 'string', default: '20' },
+    'pg-workers': { type: 'string', default: '1,2,4' },
+    'pg-ingest-docs': { type: 'string', default: '1000' },
+    'pg-sizes': { type: 'string', default: '100000,1000000' },
+    'pg-dense-up-to': { type: 'string', default: '100000' },
     'no-write': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -59,10 +73,11 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-if (values.only !== undefined && !['query', 'ingest', 'dense'].includes(values.only)) {
-  fail('--only must be query, ingest or dense');
+if (values.only !== undefined && !['query', 'ingest', 'dense', 'http', 'postgres'].includes(values.only)) {
+  fail('--only must be query, ingest, dense, http or postgres');
 }
-const runs = (part: 'query' | 'ingest' | 'dense') => values.only === undefined || values.only === part;
+const runs = (part: 'query' | 'ingest' | 'dense' | 'http' | 'postgres') =>
+  part === 'postgres' ? values.only === 'postgres' : values.only === undefined || values.only === part;
 const rounds = positive('rounds', values.rounds);
 const warmup = positive('warmup', values.warmup, 0);
 const size = positive('size', values.size, 1000);
@@ -80,19 +95,24 @@ try {
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const dir = datasetsDir();
-if (runs('query') || runs('ingest')) {
+if (runs('query') || runs('ingest') || runs('http')) {
   requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(runs('ingest') ? ['documents'] : [])]);
 }
+if (runs('postgres')) requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa']);
 
 const started = performance.now();
 const sampler = new PeakRssSampler(50);
-const report: BenchReport & { dense?: DenseSetResult[] } = {
+const report: BenchReport & {
+  dense?: DenseSetResult[];
+  http?: HttpBenchResult;
+  postgres?: PostgresBenchResult;
+} = {
   machine: machineInfo(),
   options: { rounds, warmup, size, budgetMs, engines, only: values.only ?? 'all', datasets: dir },
   durationSeconds: 0,
 };
 
-const scifact = runs('query') || runs('ingest') ? loadScifact(dir) : undefined;
+const scifact = runs('query') || runs('ingest') || runs('http') ? loadScifact(dir) : undefined;
 if (runs('query') && scifact) {
   const query: QueryCorpusResult[] = [];
   const isolate = !values['no-isolate'];
@@ -116,10 +136,34 @@ if (runs('dense')) {
   report.dense = await runDenseBench(options);
   log(`dense: ${((performance.now() - denseStarted) / 1000).toFixed(0)} s`);
 }
+if (runs('http') && scifact) {
+  const connections = positive('connections', values.connections);
+  const durationSeconds = positive('http-duration', values['http-duration']);
+  log(`http load: ${scifact.description}`);
+  report.http = await runHttpBench(scifact, { connections, durationSeconds, log });
+}
+if (runs('postgres')) {
+  const list = (name: string, raw: string | undefined) =>
+    (raw ?? '').split(',').map((item) => positive(name, item));
+  report.postgres = await runPostgresBench({
+    scifact: loadScifact(dir),
+    datasetsDir: dir,
+    workers: list('pg-workers', values['pg-workers']),
+    ingestDocuments: positive('pg-ingest-docs', values['pg-ingest-docs']),
+    sizes: list('pg-sizes', values['pg-sizes']),
+    denseUpTo: positive('pg-dense-up-to', values['pg-dense-up-to'], 0),
+    dimension: 384,
+    log,
+  });
+}
 await sampler.close();
 report.durationSeconds = (performance.now() - started) / 1000;
 
-const markdown = toMarkdown(report) + (report.dense ? `${denseMarkdown(report.dense).join('\n')}\n` : '');
+const markdown =
+  toMarkdown(report) +
+  (report.dense ? `${denseMarkdown(report.dense).join('\n')}\n` : '') +
+  (report.http ? `${httpMarkdown(report.http).join('\n')}\n` : '') +
+  (report.postgres ? `${postgresMarkdown(report.postgres).join('\n')}\n` : '');
 process.stdout.write(markdown);
 if (!values['no-write']) {
   const resultsDir = fileURLToPath(new URL('./results', import.meta.url));

@@ -27,9 +27,11 @@ console.log(`complete-lockfile: added ${added} optional platform entries`);
 /** os/cpu/libc from names such as `@rollup/rollup-linux-arm64-musl` or `@biomejs/cli-win32-x64`. */
 function platformOf(name) {
   const parts = name.split(/[/-]/);
-  const os = ['android', 'darwin', 'freebsd', 'linux', 'win32', 'openbsd', 'sunos', 'aix'].find((o) =>
-    parts.includes(o),
-  );
+  // `mac` and `win` are node-llama-cpp's spellings (`@node-llama-cpp/mac-arm64-metal`, `win-x64-cuda`).
+  const aliases = { mac: 'darwin', win: 'win32' };
+  const os = ['android', 'darwin', 'freebsd', 'linux', 'win32', 'openbsd', 'sunos', 'aix', 'mac', 'win']
+    .map((o) => (parts.includes(o) ? (aliases[o] ?? o) : undefined))
+    .find(Boolean);
   const cpu = ['arm64', 'x64', 'ia32', 'arm', 'loong64', 'ppc64', 'riscv64', 's390x'].find(
     (c) => parts.includes(c) || parts.some((p) => p.startsWith(c) && c === 'arm' && p === 'arm'),
   );

@@ -1,39 +1,40 @@
-import { join } from 'node:path';
-import { FileBlobStore } from '../adapters/blob/file.blob-store.js';
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
-import { openDatabase } from '../adapters/store/sqlite/database.js';
-import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
-import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
-import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
-import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
-import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
-import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
-import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
+import { ChatService } from '../core/conversation/chat.service.js';
 import { AccessService } from '../core/identity/access.service.js';
+import type { EmbeddingGenerations } from '../core/index-generation/embedding-generations.service.js';
 import { IngestService } from '../core/ingest/ingest.service.js';
-import type { AccessStore } from '../ports/access.port.js';
-import type { AnalyticsStore } from '../ports/analytics.port.js';
-import type { AuditLog } from '../ports/audit.port.js';
-import type { ConversationStore } from '../ports/conversation.port.js';
-import type { IdentityStore } from '../ports/identity.port.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { SearchService } from '../core/search/search.service.js';
 import { VectorIndex } from '../core/search/vector-index.js';
+import type { AccessStore } from '../ports/access.port.js';
+import type { AnalyticsStore } from '../ports/analytics.port.js';
+import type { AuditLog } from '../ports/audit.port.js';
+import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
+import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
+import type { IdentityStore } from '../ports/identity.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
+import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
+import type { LexicalRetriever } from '../ports/retriever.port.js';
+import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
-import { createEmbedder, createLanguageModel } from './providers.js';
+import { wireModels } from './model-wiring.js';
+import { openStorage } from './storage.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
   config: LoreConfig;
   store: Store;
   queue: Queue;
+  /** Leases, scheduled clean-ups and the database readiness check (operations). */
+  maintenance: Maintenance;
+  /** Consistent database snapshots for `lore backup`. */
+  snapshots: DatabaseSnapshots;
   blobs: BlobStore;
   identity: IdentityStore;
   accessStore: AccessStore;
@@ -43,11 +44,17 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
-  lexical: LexicalIndex;
+  /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
+  lexical: LexicalRetriever;
   search: SearchService;
   ask: AskService;
+  chat: ChatService;
   embedder?: Embedder;
   languageModel?: LanguageModel;
+  /** Embedding index generations (build/switch jobs); set when an embedder is configured. */
+  generations?: EmbeddingGenerations;
+  /** Evaluation runs (absent where the storage backend has no adapter for them yet). */
+  evaluations?: EvaluationStore;
   close(): Promise<void>;
 }
 
@@ -61,22 +68,22 @@ export interface CreateAppOptions {
 
 /** The composition root: builds the embedded adapters and the use-cases over them. */
 export async function createApp(config: LoreConfig, options: CreateAppOptions = {}): Promise<LoreApp> {
-  const db = openDatabase(join(config.dataDir, 'lore.db'));
-  const store = new SqliteStore(db);
-  const queue = new SqliteQueue(db);
-  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
-  const accessStore = new SqliteAccessStore(db);
+  // Embedded SQLite, or PostgreSQL when LORE_DATABASE_URL is set (src/app/storage.ts).
+  const storage = await openStorage(config);
+  const { store, queue, blobs } = storage;
+  const operations = { maintenance: storage.maintenance, snapshots: storage.snapshots };
+  const accessStore = storage.accessStore;
   const accounts = {
-    identity: new SqliteIdentityStore(db),
+    identity: storage.identity,
     accessStore,
     access: new AccessService({ access: accessStore, store }),
-    conversations: new SqliteConversationStore(db),
-    analytics: new SqliteAnalyticsStore(db),
-    audit: new SqliteAuditLog(db),
+    conversations: storage.conversations,
+    analytics: storage.analytics,
+    audit: storage.audit,
   };
-  const embedder = options.embedder === null ? undefined : (options.embedder ?? createEmbedder(config));
-  const languageModel =
-    options.languageModel === null ? undefined : (options.languageModel ?? createLanguageModel(config));
+  // Providers, routing, fallback, embedding generations, query transforms (src/app/model-wiring.ts).
+  const models = await wireModels(config, storage, options);
+  const { embedder, languageModel } = models;
   const parsing = new SandboxedParser({
     timeoutMs: config.parseTimeoutMs,
     memoryMb: config.parseMemoryMb,
@@ -102,15 +109,19 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       keepOriginals: options.keepOriginals ?? true,
     },
   });
-  const lexical = new LexicalIndex(store, {
+  const bm25 = {
     k1: config.bm25K1,
     b: config.bm25B,
     fieldWeights: { title: config.bm25TitleWeight, body: 1 },
-  });
+  };
+  const lexical = storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
   const search = new SearchService({
     store,
     lexical,
-    ...(embedder ? { dense: { index: new VectorIndex(store, embedder), embedder } } : {}),
+    ...(embedder
+      ? { dense: { index: storage.denseRetriever?.(embedder) ?? new VectorIndex(store, embedder), embedder } }
+      : {}),
+    ...(models.reranker ? { reranker: models.reranker } : {}),
     fusion: { k: config.rrfK, lexicalWeight: config.lexicalWeight, denseWeight: config.denseWeight },
   });
   const ask = new AskService({
@@ -118,11 +129,19 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...(languageModel ? { languageModel } : {}),
     idf: (term) => lexical.idf(term),
     options: { sources: config.answerSources, abstainBelow: config.abstainBelow },
+    ...models.askDependencies(search),
+  });
+  const chat = new ChatService({
+    ask,
+    access: accounts.access,
+    conversations: accounts.conversations,
+    analytics: accounts.analytics,
   });
   return {
     config,
     store,
     queue,
+    ...operations,
     blobs,
     ...accounts,
     parsing,
@@ -130,11 +149,14 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     lexical,
     search,
     ask,
+    chat,
     ...(embedder ? { embedder } : {}),
     ...(languageModel ? { languageModel } : {}),
+    ...(models.generations ? { generations: models.generations } : {}),
+    ...(storage.evaluations ? { evaluations: storage.evaluations } : {}),
     async close() {
       await parsing.close();
-      await store.close();
+      await storage.close();
     },
   };
 }

@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { LoreError } from '../core/errors.js';
 import { registerAsk } from './commands/ask.command.js';
+import { registerBackup } from './commands/backup.command.js';
 import { registerDocuments } from './commands/documents.command.js';
 import { registerEval } from './commands/eval.command.js';
 import { registerIngest } from './commands/ingest.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerMigrateStore } from './commands/migrate-store.command.js';
+import { registerModels } from './commands/models.command.js';
 import { registerSearch } from './commands/search.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerSync } from './commands/sync.command.js';
@@ -16,6 +19,8 @@ program
   .name('lore')
   .description('Lore: a self-hosted knowledge assistant. Ingest documents, search them, ask cited questions.')
   .option('-d, --data-dir <dir>', 'data folder (overrides LORE_DATA_DIR; default ./data)')
+  .option('--server <url>', 'use a Lore server instead of the data folder (or LORE_SERVER_URL)')
+  .option('--api-key <key>', 'API key for --server (or LORE_API_KEY)')
   .showHelpAfterError();
 
 const global = (): GlobalOptions => program.opts<GlobalOptions>();
@@ -27,6 +32,9 @@ registerDocuments(program, global);
 registerEval(program, global);
 registerServe(program, global);
 registerMigrate(program, global);
+registerModels(program, global);
+registerMigrateStore(program, global);
+registerBackup(program, global);
 
 try {
   await program.parseAsync(process.argv);

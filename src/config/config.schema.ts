@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
+import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z
@@ -17,12 +20,55 @@ export const configSchema = z.object({
     .min(1)
     .default('./data')
     .describe('LORE_DATA_DIR: folder holding the database and original files'),
+  datasetsDir: optionalText.describe(
+    'LORE_DATASETS_DIR: folder of BEIR-layout datasets (one folder each) that administrators can evaluate from the web page',
+  ),
+  databaseUrl: optionalText
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\/./.test(value), {
+      message: 'expected a postgres:// or postgresql:// URL (unset: the embedded SQLite database)',
+    })
+    .describe(
+      'LORE_DATABASE_URL: PostgreSQL (with pgvector) holding everything but the original files, e.g. postgres://lore:secret@db:5432/lore; unset means the embedded SQLite database in LORE_DATA_DIR',
+    ),
+  dbPoolSize: integer(1, 1000)
+    .default(10)
+    .describe('LORE_DB_POOL_SIZE: PostgreSQL connections kept by each process'),
+  dbHnswEfSearch: integer(10, 1000)
+    .default(100)
+    .describe('LORE_DB_HNSW_EF_SEARCH: pgvector HNSW candidate list per dense search (recall vs speed)'),
+  blobUrl: optionalText
+    .refine((value) => value === undefined || /^(s3:\/\/[^/]+|file:\/\/\/|\/)/.test(value), {
+      message: 'expected s3://bucket/prefix, file:///path or an absolute path',
+    })
+    .describe(
+      'LORE_BLOB_URL: where original files are kept: s3://bucket/prefix, or a folder (file:///mnt/efs/lore, e.g. a shared EFS volume); unset means LORE_DATA_DIR/blobs',
+    ),
+  s3Endpoint: optionalText.describe(
+    'LORE_S3_ENDPOINT: S3-compatible endpoint (MinIO, a local test server); unset means AWS S3',
+  ),
+  s3Region: z
+    .string()
+    .min(1)
+    .default('us-west-2')
+    .describe('LORE_S3_REGION (or AWS_REGION): region of the LORE_BLOB_URL bucket'),
   host: z.string().min(1).default('127.0.0.1').describe('LORE_HOST: address `lore serve` binds to'),
   port: integer(0, 65_535).default(7860).describe('LORE_PORT: port `lore serve` listens on'),
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('LORE_LOG_LEVEL: pino log level'),
+  roles: z
+    .string()
+    .default('api,worker')
+    .transform(parseRoles)
+    .describe(
+      'LORE_ROLES: what `lore serve` runs: `api`, `worker` or `api,worker`; processes with `worker` also run scheduled jobs',
+    ),
+  shutdownTimeoutMs: integer(100, 600_000)
+    .default(10_000)
+    .describe(
+      'LORE_SHUTDOWN_TIMEOUT_MS: longest a SIGTERM/SIGINT shutdown may take before the process exits anyway',
+    ),
 
   maxFileBytes: integer(1, 10 * 1024 ** 3)
     .default(100 * 1024 ** 2)
@@ -83,11 +129,13 @@ export const configSchema = z.object({
     .describe('LORE_DENSE_WEIGHT: weight of vectors in fusion'),
 
   embedder: z
-    .enum(['none', 'openai-compatible', 'local-onnx'])
+    .enum(['none', ...embeddingProviderNames, 'local-onnx'])
     .default('none')
-    .describe('LORE_EMBEDDER: dense retrieval provider'),
+    .describe(
+      'LORE_EMBEDDER: dense retrieval provider: none, openai, azure, google, vertex, cohere, bedrock, mistral, openai-compatible, ollama or local-onnx',
+    ),
   embeddingBaseUrl: optionalText.describe(
-    'LORE_EMBEDDING_BASE_URL: OpenAI-compatible server, e.g. http://localhost:11434/v1',
+    'LORE_EMBEDDING_BASE_URL: embedding endpoint; required for openai-compatible (e.g. http://localhost:8080/v1 for TEI), optional override for the others',
   ),
   embeddingModel: optionalText.describe('LORE_EMBEDDING_MODEL: embedding model name'),
   embeddingApiKey: optionalText.describe(
@@ -109,6 +157,8 @@ export const configSchema = z.object({
   llmModel: optionalText.describe('LORE_LLM_MODEL: chat model name'),
   llmApiKey: optionalText.describe('LORE_LLM_API_KEY (or OPENAI_API_KEY): key for the chat server'),
   llmTimeoutMs: integer(1000, 600_000).default(120_000).describe('LORE_LLM_TIMEOUT_MS: limit for one answer'),
+  ...providerConfigShape,
+  ...identityConfigShape,
 
   answerSources: integer(1, 50).default(8).describe('LORE_ANSWER_SOURCES: passages given to the model'),
   abstainBelow: z.coerce
@@ -123,12 +173,45 @@ export const configSchema = z.object({
 
 export type LoreConfig = z.infer<typeof configSchema>;
 
+/** What a `lore serve` process runs: the HTTP API, the ingestion worker (and the scheduler), or both. */
+export type Role = 'api' | 'worker';
+
+/** Parses `LORE_ROLES` (`api`, `worker`, `api,worker`; spaces and order ignored). */
+export function parseRoles(value: string, context: z.RefinementCtx): Role[] {
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = names.filter((name) => name !== 'api' && name !== 'worker');
+  if (names.length === 0 || unknown.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `expected api, worker or api,worker; got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return (['api', 'worker'] as const).filter((role) => names.includes(role));
+}
+
 /** Environment variable for each config key. */
 export const envNames: Record<keyof LoreConfig, string[]> = {
   dataDir: ['LORE_DATA_DIR'],
+  datasetsDir: ['LORE_DATASETS_DIR'],
+  databaseUrl: ['LORE_DATABASE_URL'],
+  dbPoolSize: ['LORE_DB_POOL_SIZE'],
+  dbHnswEfSearch: ['LORE_DB_HNSW_EF_SEARCH'],
+  blobUrl: ['LORE_BLOB_URL'],
+  s3Endpoint: ['LORE_S3_ENDPOINT'],
+  s3Region: ['LORE_S3_REGION', 'AWS_REGION'],
   host: ['LORE_HOST'],
   port: ['LORE_PORT'],
   logLevel: ['LORE_LOG_LEVEL'],
+  roles: ['LORE_ROLES'],
+  shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],
@@ -156,6 +239,8 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   llmModel: ['LORE_LLM_MODEL'],
   llmApiKey: ['LORE_LLM_API_KEY', 'OPENAI_API_KEY'],
   llmTimeoutMs: ['LORE_LLM_TIMEOUT_MS'],
+  ...providerEnvNames,
+  ...identityEnvNames,
   answerSources: ['LORE_ANSWER_SOURCES'],
   abstainBelow: ['LORE_ABSTAIN_BELOW'],
 };

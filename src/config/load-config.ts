@@ -1,6 +1,9 @@
 import { resolve } from 'node:path';
 import { LoreError } from '../core/errors.js';
 import { configSchema, envNames, type LoreConfig } from './config.schema.js';
+import { identityConfigProblems } from './identity-config.schema.js';
+import { providerProblems } from './provider-settings.js';
+import { withSecretFiles } from './secret-files.js';
 
 /** Where a value came from, for messages that name the right knob. */
 type Origin = { kind: 'option'; name: string } | { kind: 'env'; name: string };
@@ -12,9 +15,10 @@ type Origin = { kind: 'option'; name: string } | { kind: 'env'; name: string };
  * @example loadConfig(process.env, { port: '8080' })
  */
 export function loadConfig(
-  env: NodeJS.ProcessEnv,
+  environment: NodeJS.ProcessEnv,
   options: Partial<Record<keyof LoreConfig, unknown>> = {},
 ): LoreConfig {
+  const env = withSecretFiles(environment);
   const raw: Record<string, unknown> = {};
   const origins: Partial<Record<keyof LoreConfig, Origin>> = {};
   for (const [key, names] of Object.entries(envNames) as [keyof LoreConfig, string[]][]) {
@@ -64,6 +68,8 @@ function checkCombinations(config: LoreConfig): void {
   }
   if (config.llmBaseUrl && !config.llmModel)
     problems.push('LORE_LLM_MODEL is required when LORE_LLM_BASE_URL is set');
+  problems.push(...providerProblems(config));
+  problems.push(...identityConfigProblems(config));
   if (config.chunkOverlapTokens >= config.chunkTokens) {
     problems.push('LORE_CHUNK_OVERLAP_TOKENS must be smaller than LORE_CHUNK_TOKENS');
   }

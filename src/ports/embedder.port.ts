@@ -10,4 +10,9 @@ export interface Embedder {
   /** Largest number of texts sent in one request. */
   readonly maxBatchSize: number;
   embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * For embedders that can change underneath (the active index generation): the concrete embedder to
+   * use for one unit of work, so its vectors and the id they are stored under always match.
+   */
+  pin?(): Promise<Embedder>;
 }

@@ -19,6 +19,11 @@ export interface TokenUsage {
 export interface GenerateStream {
   textStream: AsyncIterable<string>;
   usage: Promise<TokenUsage>;
+  /**
+   * Id of the model that actually produced the text (another one than the LanguageModel's `id` after
+   * a fallback); settles with `usage`. Absent: the LanguageModel's `id`.
+   */
+  modelId?: Promise<string>;
 }
 
 /** A chat model. */

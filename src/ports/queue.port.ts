@@ -37,6 +37,11 @@ export interface Queue {
   complete(jobId: string, workerId: string): Promise<void>;
   /** Records a failure; the job is retried with backoff until `maxAttempts`, then fails. */
   fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void>;
+  /**
+   * Gives a claimed job back without counting the attempt (graceful shutdown): it is queued again
+   * at once for another worker. A no-op when `workerId` no longer holds the lease.
+   */
+  release(jobId: string, workerId: string): Promise<void>;
   cancel(jobId: string): Promise<void>;
   get(jobId: string): Promise<Job | undefined>;
   counts(): Promise<Record<JobState, number>>;

@@ -1,44 +1,55 @@
-import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { LoreApp } from '../app/create-app.js';
 import type { Logger } from '../app/logger.js';
-import { httpStatusFor, LoreError, toLoreError } from '../core/errors.js';
-import { registerDocumentRoutes } from './documents.routes.js';
-import { indexPage } from './index.page.js';
+import { httpStatusFor } from '../core/errors.js';
+import { createAuthKit } from './auth/auth-kit.js';
+import { authenticate } from './auth/authenticate.middleware.js';
+import { rateLimit } from './auth/rate-limit.js';
+import { corsAllowList, securityHeaders } from './auth/security-headers.middleware.js';
+import type { AppEnv } from './http-env.js';
+import { requestError } from './http-errors.js';
+import { respondWithOpenAiError } from './openai/openai.wire.js';
+import { createRouter, openApiInfo, registerSecuritySchemes } from './openapi.js';
+import { type OpsOptions, registerOps } from './ops.routes.js';
+import { registerAnalyticsRoutes } from './routes/analytics.routes.js';
+import { registerAskRoutes } from './routes/ask.routes.js';
+import { registerCollectionRoutes } from './routes/collections.routes.js';
+import { registerConversationRoutes } from './routes/conversations.routes.js';
+import { registerDocumentRoutes } from './routes/documents.routes.js';
+import { registerIdentityRoutes } from './routes/identity.routes.js';
+import { registerJobRoutes } from './routes/jobs.routes.js';
+import { registerMcpRoutes } from './routes/mcp.routes.js';
+import { isOpenAiPath, registerOpenAiRoutes } from './routes/openai.routes.js';
+import { registerSearchRoutes } from './routes/search.routes.js';
+import { registerWebUi } from './web-ui.js';
+
+/** What the HTTP layer needs beyond the app. */
+export interface ServerOptions {
+  notifyWorker?: () => void;
+  logger?: Logger;
+  /** Metrics, provider health and drain state shared with the process (see server-process.ts). */
+  ops?: OpsOptions;
+  /** One-time token allowing `POST /api/v1/auth/setup` (printed by `lore serve` when no user exists). */
+  setupToken?: string;
+}
 
 /**
- * The HTTP surface of the core issue: a search/ask page, JSON search, SSE answers and document text
- * for highlighting. Errors share one JSON shape `{error:{code,message,requestId}}`.
+ * The HTTP surface: REST under `/api/v1` (OpenAPI 3.1 at `/api/v1/openapi.json`), the web page at
+ * `/`, probes. Errors share one JSON shape `{error:{code,message,requestId}}`.
  */
-export function createRoutes(
-  app: LoreApp,
-  notifyWorker: () => void = () => undefined,
-  logger?: Logger,
-): Hono {
-  const http = new Hono();
-  http.use(async (c, next) => {
-    const started = performance.now();
-    const requestId = c.req.header('x-request-id') ?? crypto.randomUUID();
-    c.header('X-Request-Id', requestId);
-    await next();
-    logger?.info(
-      {
-        requestId,
-        method: c.req.method,
-        route: c.req.routePath,
-        status: c.res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      'request',
-    );
-  });
+export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPIHono<AppEnv> {
+  const { logger } = options;
+  const http = createRouter();
+  registerOps(http, app, { ...options.ops, ...(logger ? { logger } : {}) });
   http.onError((error, c) => {
-    const loreError = toLoreError(error);
-    const requestId =
-      c.res.headers.get('X-Request-Id') ?? c.req.header('x-request-id') ?? crypto.randomUUID();
+    if (isOpenAiPath(c.req.path)) return respondWithOpenAiError(c, error);
+    const loreError = requestError(error);
+    const requestId = c.get('requestId') ?? crypto.randomUUID();
     const status = httpStatusFor(loreError.code) as 400;
     if (status >= 500) logger?.error({ requestId, code: loreError.code, err: error }, 'request failed');
     const message = status >= 500 && loreError.code === 'internal' ? 'internal error' : loreError.message;
+    const retryAfter = loreError.details.retryAfterSeconds;
+    if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
     return c.json({ error: { code: loreError.code, message, requestId } }, status);
   });
   http.notFound((c) =>
@@ -47,68 +58,40 @@ export function createRoutes(
         error: {
           code: 'not_found',
           message: `no route ${c.req.method} ${c.req.path}`,
-          requestId: crypto.randomUUID(),
+          requestId: c.get('requestId') ?? crypto.randomUUID(),
         },
       },
       404,
     ),
   );
-  http.use(async (c, next) => {
-    await next();
-    c.header('X-Content-Type-Options', 'nosniff');
-    c.header('Referrer-Policy', 'no-referrer');
-    c.header(
-      'Content-Security-Policy',
-      "default-src 'self'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    );
-  });
-
-  http.get('/', (c) => c.html(indexPage));
-  http.get('/healthz', (c) => c.json({ status: 'ok' }));
-
-  http.get('/api/v1/search', async (c) => {
-    const query = requireQuery(c.req.query('q'));
-    const limit = Math.min(50, Math.max(1, Number(c.req.query('limit') ?? 10) || 10));
-    const result = await app.search.search({ query, limit });
-    return c.json(result);
-  });
-
-  http.get('/api/v1/ask', (c) => {
-    const question = requireQuery(c.req.query('q'));
-    return streamSSE(c, async (stream) => {
-      const controller = new AbortController();
-      stream.onAbort(() => controller.abort());
-      try {
-        for await (const event of app.ask.ask({ question, signal: controller.signal })) {
-          await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
-        }
-      } catch (error) {
-        const loreError = toLoreError(error);
-        await stream.writeSSE({
-          event: 'answer-error',
-          data: JSON.stringify({ code: loreError.code, message: loreError.message }),
-        });
-      }
-    });
-  });
-
-  registerDocumentRoutes(http, app, notifyWorker);
-
-  http.get('/api/v1/documents', async (c) =>
-    c.json({ documents: await app.store.listDocuments({ limit: 500 }) }),
+  const auth = createAuthKit(app, options.setupToken ? { setupToken: options.setupToken } : {});
+  http.use(securityHeaders({ isSecure: (c) => auth.origin(c).secure }));
+  http.use(corsAllowList(app.config.corsOrigins));
+  http.use(authenticate(auth));
+  http.use(
+    rateLimit({
+      perMinute: app.config.rateLimitPerMinute,
+      askPerMinute: app.config.askRateLimitPerMinute,
+      anonymousPerMinute: app.config.anonymousRateLimitPerMinute,
+      clientIp: (c) => auth.origin(c).ip,
+    }),
   );
 
-  http.get('/api/v1/documents/:id/text', async (c) => {
-    const text = await app.store.getDocumentText(c.req.param('id'));
-    if (text === undefined) throw new LoreError('not_found', `no document ${c.req.param('id')}`);
-    return c.json({ text });
-  });
-  return http;
-}
+  http.get('/healthz', (c) => c.json({ status: 'ok' }));
 
-function requireQuery(value: string | undefined): string {
-  const query = value?.trim();
-  if (!query) throw new LoreError('invalid_request', 'the query parameter q is required');
-  if (query.length > 2000) throw new LoreError('invalid_request', 'the query is longer than 2000 characters');
-  return query;
+  registerSearchRoutes(http, app);
+  registerAskRoutes(http, app);
+  registerIdentityRoutes(http, auth);
+  registerOpenAiRoutes(http, app, logger ? { logger } : {});
+  registerMcpRoutes(http, app, logger ? { logger } : {});
+  registerCollectionRoutes(http, app);
+  registerDocumentRoutes(http, app, options.notifyWorker ?? (() => undefined));
+  registerJobRoutes(http, app);
+  registerConversationRoutes(http, app);
+  registerAnalyticsRoutes(http, app);
+
+  registerSecuritySchemes(http);
+  http.doc31('/api/v1/openapi.json', openApiInfo);
+  registerWebUi(http);
+  return http;
 }

@@ -13,6 +13,10 @@ export interface IngestJobPayload {
   source: string;
   collection: string;
   tags: string[];
+  /** Re-index even when the content is unchanged. */
+  force?: boolean;
+  /** User who uploaded it (for access checks on the job). */
+  requestedBy?: string;
 }
 
 export interface IngestJobRunnerOptions {
@@ -33,6 +37,7 @@ export class IngestJobRunner {
   private stopping = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private current: Job | undefined;
 
   constructor(
     private readonly queue: Queue,
@@ -46,11 +51,28 @@ export class IngestJobRunner {
     this.loop ??= this.run();
   }
 
-  /** Lets the current job finish, then stops. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and lets the current job finish within `timeoutMs`; past that the job's lease is
+   * released (the job is queued again, the attempt not counted) so another worker takes it at once.
+   * Resolves to what happened to the job in flight.
+   */
+  async stop(timeoutMs = Number.POSITIVE_INFINITY): Promise<'idle' | 'finished' | 'released'> {
     this.stopping = true;
     this.wake?.();
-    await this.loop;
+    if (!this.loop) return 'idle';
+    const busy = this.current !== undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      this.loop.then(() => true),
+      new Promise<boolean>((resolve) => {
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(() => resolve(false), timeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (finished) return busy ? 'finished' : 'idle';
+    const job = this.current;
+    if (job) await this.queue.release(job.id, this.workerId);
+    return 'released';
   }
 
   /** Signals that work was just enqueued, so the runner need not wait for its next poll. */
@@ -83,6 +105,7 @@ export class IngestJobRunner {
   private async runOne(): Promise<boolean> {
     const job = await this.queue.claim([ingestJobKind], this.workerId, this.options.leaseMs);
     if (!job) return false;
+    this.current = job;
     const payload = job.payload as IngestJobPayload;
     const heartbeat = setInterval(() => {
       void this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs).catch(() => undefined);
@@ -95,6 +118,12 @@ export class IngestJobRunner {
         source: payload.source,
         collection: payload.collection,
         tags: payload.tags,
+        ...(payload.force ? { force: true } : {}),
+        onProgress: (progress) => {
+          void this.queue
+            .heartbeat(job.id, this.workerId, this.options.leaseMs, { ...progress })
+            .catch(() => undefined);
+        },
       });
       this.options.onOutcome?.(job, outcome);
       if (outcome.status === 'failed') {
@@ -110,6 +139,7 @@ export class IngestJobRunner {
       await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
     } finally {
       clearInterval(heartbeat);
+      this.current = undefined;
     }
     return true;
   }

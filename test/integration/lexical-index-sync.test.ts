@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { LexicalIndex } from '../../src/core/search/lexical-index.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lore-sync-index-'));
 const open = () => createApp(loadConfig({}, { dataDir }), { embedder: null, languageModel: null });
@@ -54,6 +55,6 @@ describe('the in-memory lexical index follows changes made by another process', 
     );
     await write('late.txt', 'late gardening note');
     expect(await files('gardening')).toHaveLength(11);
-    expect(reader.lexical.size).toBe(11);
+    expect((reader.lexical as LexicalIndex).size).toBe(11);
   });
 });

@@ -124,6 +124,28 @@ export class LocalOnnxEmbedder implements Embedder {
 /** transformers.js reads `env` while files load, so loads from different folders run one at a time. */
 let loadQueue: Promise<unknown> = Promise.resolve();
 
+/**
+ * Runs a transformers.js load for a local model folder with remote downloads disabled, one load at a
+ * time (shared with the local cross-encoder reranker). `load` receives the id to pass to
+ * `from_pretrained` / `pipeline` with `local_files_only: true`.
+ */
+export async function loadLocalModel<T>(
+  folder: string,
+  load: (modelId: string, transformers: typeof import('@huggingface/transformers')) => Promise<T>,
+): Promise<T> {
+  const run = loadQueue.then(async () => {
+    const transformers = await import('@huggingface/transformers');
+    transformers.env.allowRemoteModels = false;
+    transformers.env.allowLocalModels = true;
+    transformers.env.localModelPath = `${dirname(folder)}/`;
+    const name = basename(folder);
+    // Names transformers.js would not accept as a model id are read as paths instead (e.g. `models--org--name`).
+    return load(isHubStyleName(name) ? name : folder, transformers);
+  });
+  loadQueue = run.catch(() => undefined);
+  return run;
+}
+
 async function loadPipeline(folder: string): Promise<FeatureExtractionPipeline> {
   const missing = await findMissingModelFiles(folder);
   if (missing.length > 0) {
@@ -134,17 +156,9 @@ async function loadPipeline(folder: string): Promise<FeatureExtractionPipeline> 
       { details: { folder, missing } },
     );
   }
-  const run = loadQueue.then(async () => {
-    const { env, pipeline } = await import('@huggingface/transformers');
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = `${dirname(folder)}/`;
-    const name = basename(folder);
-    // Names transformers.js would not accept as a model id are read as paths instead (e.g. `models--org--name`).
-    const modelId = isHubStyleName(name) ? name : folder;
-    return pipeline('feature-extraction', modelId, { local_files_only: true, dtype: 'fp32', device: 'cpu' });
-  });
-  loadQueue = run.catch(() => undefined);
+  const run = loadLocalModel(folder, (modelId, { pipeline }) =>
+    pipeline('feature-extraction', modelId, { local_files_only: true, dtype: 'fp32', device: 'cpu' }),
+  );
   try {
     return (await run) as FeatureExtractionPipeline;
   } catch (error) {

@@ -1,14 +1,7 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { type EmbeddingModel, embedMany } from 'ai';
-import { LoreError } from '../../core/errors.js';
-import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.port.js';
-import {
-  cancelled,
-  type ProviderErrorContext,
-  parseProviderURL,
-  requireSetting,
-  toProviderError,
-} from '../openai-compatible/provider-errors.js';
+import { AiSdkEmbedder } from '../ai-sdk/ai-sdk.embedder.js';
+import { createEmbeddingModel } from '../ai-sdk/provider-registry.js';
+import type { RetryPolicy } from '../ai-sdk/retry-policy.js';
+import { parseProviderURL, requireSetting } from '../openai-compatible/provider-errors.js';
 
 /** Options for {@link OpenAICompatibleEmbedder}. */
 export interface OpenAICompatibleEmbedderOptions {
@@ -25,6 +18,8 @@ export interface OpenAICompatibleEmbedderOptions {
   timeoutMs?: number;
   /** Retries of retryable failures (429, 5xx, network); default 2. */
   maxRetries?: number;
+  /** Backoff details (base delay, cap); `maxRetries` wins over `retry.maxRetries`. */
+  retry?: Omit<RetryPolicy, 'maxRetries'>;
   /** Prepended to queries / documents, for models trained with prefixes (e.g. nomic `search_query: `). */
   queryPrefix?: string;
   documentPrefix?: string;
@@ -33,124 +28,42 @@ export interface OpenAICompatibleEmbedderOptions {
 }
 
 /**
- * An Embedder over any OpenAI-compatible `/v1/embeddings` server (OpenAI, Ollama, vLLM, TEI).
+ * An Embedder over any OpenAI-compatible `/v1/embeddings` server (OpenAI, Ollama, vLLM, TEI,
+ * llama.cpp server, LM Studio).
  *
  * @example
  * const embedder = new OpenAICompatibleEmbedder({ baseURL: 'http://localhost:11434/v1', model: 'nomic-embed-text' });
  * const [vector] = await embedder.embed(['hello'], 'query');
  */
-export class OpenAICompatibleEmbedder implements Embedder {
-  readonly id: string;
-  readonly maxBatchSize: number;
-  private readonly model: EmbeddingModel;
-  private readonly displayURL: string;
-  private knownDimension: number | undefined;
-  private probe: Promise<number> | undefined;
-
-  constructor(private readonly options: OpenAICompatibleEmbedderOptions) {
+export class OpenAICompatibleEmbedder extends AiSdkEmbedder {
+  constructor(options: OpenAICompatibleEmbedderOptions) {
     const url = parseProviderURL(options.baseURL, 'embedding');
-    this.displayURL = url.baseURL;
     requireSetting(options.model.trim() !== '', 'The embedding model name is empty.');
-    const batch = options.maxBatchSize ?? 96;
-    requireSetting(
-      Number.isInteger(batch) && batch > 0,
-      `maxBatchSize must be a positive integer (got ${batch}).`,
-    );
-    const dims = options.dimensions;
-    requireSetting(
-      dims === undefined || (Number.isInteger(dims) && dims > 0),
-      `dimensions must be a positive integer (got ${dims}).`,
-    );
-    this.id = `openai-compatible:${options.model}`;
-    this.maxBatchSize = batch;
-    this.knownDimension = dims;
-    const provider = createOpenAICompatible({
-      name: 'lore-embedding',
-      baseURL: url.baseURL,
-      ...(url.queryParams ? { queryParams: url.queryParams } : {}),
-      ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-    });
-    this.model = provider.embeddingModel(options.model);
-  }
-
-  /** The configured `dimensions`, or the length learned from a response (probing once if needed). */
-  async dimension(): Promise<number> {
-    if (this.knownDimension !== undefined) return this.knownDimension;
-    this.probe ??= this.embed(['dimension probe'], 'document').then(
-      ([vector]) => vector?.length ?? 0,
-      (error: unknown) => {
-        this.probe = undefined;
-        throw error;
+    super(
+      {
+        id: `openai-compatible:${options.model}`,
+        provider: 'openai-compatible',
+        model: createEmbeddingModel({
+          provider: 'openai-compatible',
+          model: options.model,
+          baseURL: options.baseURL,
+          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
+        }),
+        errors: {
+          url: url.baseURL,
+          model: options.model,
+          apiKey: options.apiKey,
+          apiKeySetting: options.apiKeySetting ?? 'LORE_EMBEDDING_API_KEY',
+        },
+      },
+      {
+        ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),
+        ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+        ...(options.queryPrefix === undefined ? {} : { queryPrefix: options.queryPrefix }),
+        ...(options.documentPrefix === undefined ? {} : { documentPrefix: options.documentPrefix }),
+        retry: { baseDelayMs: 200, ...options.retry, maxRetries: options.maxRetries ?? 2 },
       },
     );
-    return this.probe;
-  }
-
-  async embed(
-    texts: readonly string[],
-    purpose: EmbeddingPurpose,
-    signal?: AbortSignal,
-  ): Promise<Float32Array[]> {
-    const prefix = (purpose === 'query' ? this.options.queryPrefix : this.options.documentPrefix) ?? '';
-    const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += this.maxBatchSize) {
-      const batch = texts.slice(start, start + this.maxBatchSize).map((text) => prefix + text);
-      vectors.push(...(await this.embedBatch(batch, signal)));
-    }
-    return vectors;
-  }
-
-  private async embedBatch(values: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
-    if (signal?.aborted) throw cancelled('embedding');
-    const timeout =
-      this.options.timeoutMs === undefined ? undefined : AbortSignal.timeout(this.options.timeoutMs);
-    const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
-    const dims = this.options.dimensions;
-    let embeddings: number[][];
-    try {
-      ({ embeddings } = await embedMany({
-        model: this.model,
-        values,
-        maxRetries: this.options.maxRetries ?? 2,
-        ...(signals.length > 0 ? { abortSignal: AbortSignal.any(signals) } : {}),
-        ...(dims === undefined ? {} : { providerOptions: { openaiCompatible: { dimensions: dims } } }),
-      }));
-    } catch (error) {
-      throw toProviderError(error, this.errorContext(signal, timeout));
-    }
-    return this.checkVectors(values.length, embeddings);
-  }
-
-  private checkVectors(expected: number, embeddings: number[][]): Float32Array[] {
-    const fail = (problem: string) =>
-      new LoreError('provider_error', `The embedding server at ${this.displayURL} ${problem}.`, {
-        details: { model: this.options.model, url: this.displayURL },
-      });
-    if (embeddings.length !== expected)
-      throw fail(`returned ${embeddings.length} vectors for ${expected} texts`);
-    const vectors = embeddings.map((embedding) => Float32Array.from(embedding));
-    for (const vector of vectors) {
-      this.knownDimension ??= vector.length;
-      if (vector.length !== this.knownDimension || vector.length === 0) {
-        throw fail(`returned a ${vector.length}-dimension vector where ${this.knownDimension} was expected`);
-      }
-    }
-    return vectors;
-  }
-
-  private errorContext(
-    signal: AbortSignal | undefined,
-    timeout: AbortSignal | undefined,
-  ): ProviderErrorContext {
-    return {
-      kind: 'embedding',
-      url: this.displayURL,
-      model: this.options.model,
-      apiKey: this.options.apiKey,
-      apiKeySetting: this.options.apiKeySetting ?? 'LORE_EMBEDDING_API_KEY',
-      cancelled: signal?.aborted === true,
-      timedOutAfterMs: timeout?.aborted ? this.options.timeoutMs : undefined,
-      tooLongRemedy: 'Lower the chunk size so every chunk fits the embedding model.',
-    };
   }
 }

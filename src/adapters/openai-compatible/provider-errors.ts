@@ -3,7 +3,9 @@ import { LoreError } from '../../core/errors.js';
 
 /** What {@link toProviderError} needs to write a useful, secret-free message. */
 export interface ProviderErrorContext {
-  kind: 'embedding' | 'chat';
+  kind: 'embedding' | 'chat' | 'rerank';
+  /** Named provider (e.g. `Anthropic`); messages then read "The chat provider Anthropic (url)". */
+  service?: string;
   /** Base URL without credentials or query. */
   url: string;
   model: string;
@@ -22,7 +24,9 @@ export interface ProviderErrorContext {
 export function toProviderError(error: unknown, context: ProviderErrorContext): LoreError {
   if (LoreError.is(error)) return error;
   if (context.cancelled) return cancelled(context.kind);
-  const server = `The ${context.kind} server at ${context.url}`;
+  const server = context.service
+    ? `The ${context.kind} provider ${context.service} (${context.url})`
+    : `The ${context.kind} server at ${context.url}`;
   const details = { model: context.model, url: context.url };
   if (context.timedOutAfterMs !== undefined) {
     return new LoreError(
@@ -46,7 +50,9 @@ export function toProviderError(error: unknown, context: ProviderErrorContext): 
     const reason = networkReason(last.cause) ?? redact(last.message, context.apiKey);
     return new LoreError(
       'provider_unavailable',
-      `Cannot reach the ${context.kind} server at ${context.url} (${reason}). Is it running?`,
+      context.service
+        ? `Cannot reach the ${context.kind} provider ${context.service} at ${context.url} (${reason}).`
+        : `Cannot reach the ${context.kind} server at ${context.url} (${reason}). Is it running?`,
       {
         details,
       },
@@ -55,7 +61,13 @@ export function toProviderError(error: unknown, context: ProviderErrorContext): 
   const body = errorBody(last.data);
   const said = redact(body.message ?? last.message, context.apiKey);
   const withStatus = { details: { ...details, status } };
-  if (status === 401 || status === 403 || body.code === 'invalid_api_key') {
+  if (
+    status === 401 ||
+    status === 403 ||
+    body.code === 'invalid_api_key' ||
+    body.type === 'authentication_error' ||
+    /API[ _]KEY[ _]INVALID|API key not valid/i.test(`${said} ${body.reason ?? ''}`)
+  ) {
     const problem = context.apiKey ? 'rejected the API key' : 'requires an API key, but none is set';
     return new LoreError(
       'provider_error',
@@ -63,7 +75,12 @@ export function toProviderError(error: unknown, context: ProviderErrorContext): 
       withStatus,
     );
   }
-  if (status === 404 || body.code === 'model_not_found' || /model.*(not found|does not exist)/i.test(said)) {
+  if (
+    status === 404 ||
+    body.code === 'model_not_found' ||
+    body.type === 'not_found_error' ||
+    /model.*(not found|does not exist)|model identifier is invalid|unknown model|invalid model/i.test(said)
+  ) {
     return new LoreError(
       'provider_error',
       `${server} does not know the model "${context.model}" (HTTP ${status}). Check the model name, that the server ` +
@@ -73,7 +90,7 @@ export function toProviderError(error: unknown, context: ProviderErrorContext): 
   }
   if (
     body.code === 'context_length_exceeded' ||
-    /context length|context window|too many tokens|too long/i.test(said)
+    /context length|context window|too many tokens|too long|exceeds the maximum number of tokens/i.test(said)
   ) {
     return new LoreError(
       'provider_error',
@@ -81,14 +98,18 @@ export function toProviderError(error: unknown, context: ProviderErrorContext): 
       withStatus,
     );
   }
-  const code =
-    status === 429 || status === 502 || status === 503 || status === 504
-      ? 'provider_unavailable'
-      : 'provider_error';
+  if (status === 429) {
+    return new LoreError(
+      'provider_unavailable',
+      `${server} is rate limiting requests (HTTP 429): ${said} Wait and retry, raise the quota, or configure a fallback model (LORE_LLM_FALLBACK_MODEL).`,
+      withStatus,
+    );
+  }
+  const code = status === 502 || status === 503 || status === 504 ? 'provider_unavailable' : 'provider_error';
   return new LoreError(code, `${server} failed with HTTP ${status}: ${said}`, withStatus);
 }
 
-export function cancelled(kind: ProviderErrorContext['kind']): LoreError {
+export function cancelled(kind: ProviderErrorContext['kind'] | 'local model'): LoreError {
   return new LoreError('cancelled', `The ${kind} request was cancelled.`);
 }
 
@@ -127,13 +148,22 @@ export function parseProviderURL(baseURL: string, kind: ProviderErrorContext['ki
   return { baseURL: `${url.origin}${url.pathname.replace(/\/$/, '')}`, queryParams };
 }
 
-/** The `{ error: { message, code } }` body OpenAI documents (also `{ message }` as vLLM sends). */
-function errorBody(data: unknown): { message?: string; code?: string } {
+/**
+ * The `{ error: { message, code } }` body OpenAI documents (also `{ message }` as vLLM, Cohere and
+ * Bedrock send, Anthropic's `{ error: { type, message } }` and Gemini's `{ error: { status, details } }`).
+ */
+function errorBody(data: unknown): { message?: string; code?: string; type?: string; reason?: string } {
   const root = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const inner =
     typeof root.error === 'object' && root.error !== null ? (root.error as Record<string, unknown>) : root;
   const pick = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return { message: pick(inner.message) ?? pick(root.error), code: pick(inner.code) };
+  const details = Array.isArray(inner.details) ? (inner.details as Record<string, unknown>[]) : [];
+  return {
+    message: pick(inner.message) ?? pick(root.error),
+    code: pick(inner.code),
+    type: pick(inner.type),
+    reason: details.map((detail) => pick(detail.reason)).find(Boolean),
+  };
 }
 
 function networkReason(cause: unknown): string | undefined {
@@ -149,6 +179,7 @@ function redact(text: string, apiKey: string | undefined): string {
   const withoutKey = apiKey ? text.split(apiKey).join('[redacted]') : text;
   return withoutKey
     .replace(/\b(sk|pk|rk)-[A-Za-z0-9_*.-]{3,}/g, '[redacted]')
+    .replace(/\bAIza[0-9A-Za-z_-]{10,}/g, '[redacted]')
     .replace(/\/\/[^/\s@]+@/g, '//')
     .replace(/(https?:\/\/[^\s?#]*)[?#]\S*/g, '$1');
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 
 /**
  * Test helper: a node:http server on 127.0.0.1 (random port) that replays recorded provider
@@ -17,6 +18,16 @@ export interface RecordedResponse {
   body?: unknown;
   /** Server-sent events: each item is sent as `data: <item>\n\n` (objects are serialised). */
   events?: unknown[];
+  /**
+   * Also send `event: <item[field]>` before each object event (Anthropic and Cohere v2 name their
+   * events after the `type` field).
+   */
+  eventNameField?: string;
+  /**
+   * AWS event-stream frames (`application/vnd.amazon.eventstream`, Bedrock ConverseStream): each item
+   * is encoded as a binary message with `:event-type`, `:content-type` and `:message-type` headers.
+   */
+  awsEvents?: { eventType: string; payload: unknown }[];
   /** Pause between events, in milliseconds. */
   eventDelayMs?: number;
   /** After the events, keep the connection open instead of ending the response. */
@@ -112,6 +123,16 @@ export async function startRecordedHttpServer(plan: ResponsePlan): Promise<Recor
 
 async function reply(res: ServerResponse, response: RecordedResponse): Promise<void> {
   const status = response.status ?? 200;
+  if (response.awsEvents !== undefined) {
+    res.writeHead(status, { 'content-type': 'application/vnd.amazon.eventstream', ...response.headers });
+    for (const event of response.awsEvents) {
+      if (res.destroyed) return;
+      res.write(encodeAwsEvent(event.eventType, event.payload));
+      if (response.eventDelayMs) await new Promise((resolve) => setTimeout(resolve, response.eventDelayMs));
+    }
+    if (!response.hold) res.end();
+    return;
+  }
   if (response.events !== undefined) {
     res.writeHead(status, {
       'content-type': 'text/event-stream',
@@ -121,6 +142,12 @@ async function reply(res: ServerResponse, response: RecordedResponse): Promise<v
     });
     for (const event of response.events) {
       if (res.destroyed) return;
+      const field = response.eventNameField;
+      const name =
+        field && typeof event === 'object' && event !== null
+          ? (event as Record<string, unknown>)[field]
+          : undefined;
+      if (typeof name === 'string') res.write(`event: ${name}\n`);
       res.write(`data: ${typeof event === 'string' ? event : JSON.stringify(event)}\n\n`);
       if (response.eventDelayMs) await new Promise((resolve) => setTimeout(resolve, response.eventDelayMs));
     }
@@ -130,4 +157,38 @@ async function reply(res: ServerResponse, response: RecordedResponse): Promise<v
   const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
   res.writeHead(status, { 'content-type': 'application/json', ...response.headers });
   res.end(text);
+}
+
+/**
+ * One AWS event-stream message: prelude (total length, headers length, prelude CRC32), string headers,
+ * JSON payload, message CRC32. See "Event stream encoding" in the AWS SDK / Transcribe documentation.
+ */
+export function encodeAwsEvent(eventType: string, payload: unknown): Buffer {
+  const header = (name: string, value: string) => {
+    const nameBytes = Buffer.from(name, 'utf8');
+    const valueBytes = Buffer.from(value, 'utf8');
+    const out = Buffer.alloc(1 + nameBytes.length + 1 + 2 + valueBytes.length);
+    out.writeUInt8(nameBytes.length, 0);
+    nameBytes.copy(out, 1);
+    out.writeUInt8(7, 1 + nameBytes.length); // value type 7: string
+    out.writeUInt16BE(valueBytes.length, 2 + nameBytes.length);
+    valueBytes.copy(out, 4 + nameBytes.length);
+    return out;
+  };
+  const headers = Buffer.concat([
+    header(':event-type', eventType),
+    header(':content-type', 'application/json'),
+    header(':message-type', 'event'),
+  ]);
+  const body = Buffer.from(JSON.stringify(payload), 'utf8');
+  const total = 12 + headers.length + body.length + 4;
+  const prelude = Buffer.alloc(8);
+  prelude.writeUInt32BE(total, 0);
+  prelude.writeUInt32BE(headers.length, 4);
+  const preludeCrc = Buffer.alloc(4);
+  preludeCrc.writeUInt32BE(crc32(prelude), 0);
+  const withoutCrc = Buffer.concat([prelude, preludeCrc, headers, body]);
+  const messageCrc = Buffer.alloc(4);
+  messageCrc.writeUInt32BE(crc32(withoutCrc), 0);
+  return Buffer.concat([withoutCrc, messageCrc]);
 }

@@ -79,7 +79,8 @@ function printEvent(event: AskEvent): void {
   }
   if (event.usage?.inputTokens !== undefined) {
     process.stdout.write(
-      `\n(${event.model}: ${event.usage.inputTokens} in / ${event.usage.outputTokens ?? 0} out tokens)\n`,
+      `\n(${event.model}: ${event.usage.inputTokens} in / ${event.usage.outputTokens ?? 0} out tokens` +
+        `${event.costUsd === undefined ? '' : `, $${event.costUsd.toFixed(6)}`})\n`,
     );
   }
 }

@@ -3,9 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readBeirDataset } from '../../adapters/dataset/beir.reader.js';
-import { createApp } from '../../app/create-app.js';
+import { createApp, type LoreApp } from '../../app/create-app.js';
 import { loadConfig } from '../../config/load-config.js';
+import { LoreError } from '../../core/errors.js';
 import { type EvaluationReport, evaluate } from '../../core/eval/evaluate.service.js';
+import {
+  type QueryTransform,
+  QueryTransformingSearch,
+  queryTransforms,
+} from '../../core/search/query-transform.js';
 import type { SearchMode } from '../../core/search/search.service.js';
 import type { GlobalOptions } from '../context.js';
 import { Progress } from '../progress.js';
@@ -15,6 +21,7 @@ interface EvalOptions {
   runOut?: string;
   mode?: SearchMode;
   split: string;
+  queryTransform?: QueryTransform;
 }
 
 /** `lore eval DATASET_DIR`: retrieval quality on a BEIR-layout dataset, in a throwaway store. */
@@ -25,6 +32,10 @@ export function registerEval(program: Command, _global: () => GlobalOptions): vo
     .argument('<dataset>', 'folder with corpus.jsonl[.gz], queries.jsonl and qrels/<split>.tsv')
     .option('--split <name>', 'qrels split', 'test')
     .option('-m, --mode <mode>', 'lexical, dense or hybrid (default: hybrid with an embedder, else lexical)')
+    .option(
+      '--query-transform <kind>',
+      'none, multi-query or hyde: rewrite each query with the configured chat model first (default: LORE_QUERY_TRANSFORM)',
+    )
     .option('--run-out <file>', 'write a TREC run file')
     .option('--json', 'print the metrics as JSON')
     .action(async (datasetDir: string, options: EvalOptions) => {
@@ -47,7 +58,7 @@ export async function runEvaluation(datasetDir: string, options: EvalOptions): P
       dataset,
       {
         ingest: (input) => app.ingest.ingest(input),
-        search: app.search,
+        search: transformingSearch(app, options.queryTransform),
         concurrency: config.parseConcurrency,
       },
       { mode, onProgress: (phase, done, total) => progress.update(done, total, phase) },
@@ -73,4 +84,24 @@ function printReport(report: EvaluationReport): void {
       (report.failedDocuments ? `, ${report.failedDocuments} failed` : ''),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** The app's search, wrapped so every query goes through the requested transform. */
+function transformingSearch(app: LoreApp, requested: QueryTransform | undefined) {
+  const transform = requested ?? app.config.queryTransform;
+  if (!queryTransforms.includes(transform)) {
+    throw new LoreError('invalid_request', `--query-transform must be one of ${queryTransforms.join(', ')}.`);
+  }
+  if (transform === 'none') return app.search;
+  if (!app.languageModel) {
+    throw new LoreError(
+      'invalid_config',
+      `--query-transform ${transform} needs a chat model (LORE_LLM_PROVIDER / LORE_LLM_MODEL).`,
+    );
+  }
+  return new QueryTransformingSearch({
+    search: app.search,
+    languageModel: app.languageModel,
+    defaults: { transform, variants: app.config.queryTransformVariants },
+  });
 }

@@ -1,22 +1,21 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openDatabase } from '../../adapters/store/sqlite/database.js';
+import { migrateStorage } from '../../app/storage.js';
 import { loadConfig } from '../../config/load-config.js';
 import type { GlobalOptions } from '../context.js';
 
-/** `lore migrate`: applies pending schema migrations and exits. */
+/** `lore migrate`: applies pending schema migrations (embedded SQLite or LORE_DATABASE_URL) and exits. */
 export function registerMigrate(program: Command, global: () => GlobalOptions): void {
   program
     .command('migrate')
-    .description('apply pending database migrations')
-    .action(() => {
+    .description(
+      'apply pending database migrations (the embedded database, or PostgreSQL with LORE_DATABASE_URL)',
+    )
+    .action(async () => {
       const dataDir = global().dataDir;
       const config = loadConfig(process.env, dataDir ? { dataDir } : {});
-      const db = openDatabase(join(config.dataDir, 'lore.db'), { migrate: true });
-      const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
-        version: number;
-      };
-      db.close();
-      process.stdout.write(`database at schema version ${row.version}\n`);
+      const { backend, version } = await migrateStorage(config);
+      process.stdout.write(
+        `${backend === 'postgres' ? 'PostgreSQL ' : ''}database at schema version ${version}\n`,
+      );
     });
 }

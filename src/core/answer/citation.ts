@@ -45,7 +45,10 @@ export function toSources(hits: readonly SearchHit[]): Source[] {
  */
 export function citedNumbers(text: string, sourceCount: number): number[] {
   const seen: number[] = [];
-  for (const match of text.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\]/g)) {
+  // Markers inside code and markdown links/images (`[1](https://...)`, often what an injected document
+  // asks the model to print) are not citations.
+  const prose = text.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');
+  for (const match of prose.matchAll(/\[(\d+(?:\s*,\s*\d+)*)\](?!\()/g)) {
     for (const part of (match[1] ?? '').split(',')) {
       const n = Number(part.trim());
       if (Number.isInteger(n) && n >= 1 && n <= sourceCount && !seen.includes(n)) seen.push(n);

@@ -3,10 +3,12 @@ import type { AnalyticsStore } from '../../ports/analytics.port.js';
 import type { ConversationStore } from '../../ports/conversation.port.js';
 import type { ChatMessage } from '../../ports/language-model.port.js';
 import type { AskEvent, AskService } from '../answer/ask.service.js';
+import type { ModelPreference } from '../answer/model-routing.js';
 import { LoreError } from '../errors.js';
 import type { AccessService } from '../identity/access.service.js';
 import type { Principal } from '../identity/identity.records.js';
 import type { SearchFilter } from '../records.js';
+import type { QueryTransform } from '../search/query-transform.js';
 import { analyze } from '../text/analyzer.js';
 import type { Conversation, QuestionRecord } from './conversation.records.js';
 
@@ -22,6 +24,10 @@ export interface ChatRequest {
   /** Requested restrictions; always narrowed to what the caller may read. */
   filter?: SearchFilter;
   channel: QuestionRecord['channel'];
+  /** Chat model size (`auto` lets the routing rule decide). */
+  model?: ModelPreference;
+  /** Multi-query or HyDE retrieval for this question. */
+  queryTransform?: QueryTransform;
   signal?: AbortSignal;
 }
 
@@ -88,6 +94,8 @@ export class ChatService {
       filter,
       history: earlier,
       ...(searchQuery ? { searchQuery } : {}),
+      ...(request.model ? { model: request.model } : {}),
+      ...(request.queryTransform ? { queryTransform: request.queryTransform } : {}),
       ...(request.signal ? { signal: request.signal } : {}),
     })) {
       if (event.type !== 'answer-end') {

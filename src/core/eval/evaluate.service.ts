@@ -36,7 +36,8 @@ export interface EvaluationReport {
 
 export interface EvaluationDependencies {
   ingest: (input: IngestInput) => Promise<IngestOutcome>;
-  search: SearchService;
+  /** SearchService, or a QueryTransformingSearch to measure multi-query / HyDE. */
+  search: Pick<SearchService, 'search'>;
   concurrency: number;
 }
 

@@ -102,6 +102,8 @@ export interface Principal {
   /** What the credential allows (sessions and JWTs: all the user's rights; API keys: their scopes). */
   scopes: readonly ApiScope[];
   via: 'session' | 'jwt' | 'api-key' | 'local';
+  /** The API key's id when `via` is `api-key` (rate limits and audit lines are per key). */
+  credentialId?: string;
 }
 
 /** The principal of an install without user management. */

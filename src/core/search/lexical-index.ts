@@ -1,3 +1,4 @@
+import type { LexicalRetriever } from '../../ports/retriever.port.js';
 import type { ChangeCursor, IndexedChunkRow, Store } from '../../ports/store.port.js';
 import type { SearchFilter } from '../records.js';
 import { Bm25Index, type Bm25Params } from './bm25.js';
@@ -18,7 +19,7 @@ const rebuildRatio = 0.3;
  * every chunk once, then applies only the rows added and removed since (by any process), which it
  * learns from the Store's change token before each search.
  */
-export class LexicalIndex {
+export class LexicalIndex implements LexicalRetriever {
   private index: Bm25Index;
   private rowOfSlot: number[] = [];
   private slotOfRow = new Map<number, number>();

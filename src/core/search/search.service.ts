@@ -1,11 +1,10 @@
 import type { Embedder } from '../../ports/embedder.port.js';
 import type { Reranker } from '../../ports/reranker.port.js';
+import type { DenseRetriever, LexicalRetriever } from '../../ports/retriever.port.js';
 import type { Store } from '../../ports/store.port.js';
 import type { ChunkRecord, DocumentRecord, SearchFilter } from '../records.js';
 import { analyze, questionTerms } from '../text/analyzer.js';
 import { fuseRrf, type RankedList } from './fusion.js';
-import type { LexicalIndex } from './lexical-index.js';
-import type { VectorIndex } from './vector-index.js';
 
 export type SearchMode = 'hybrid' | 'lexical' | 'dense';
 
@@ -42,8 +41,10 @@ export interface SearchResult {
 
 export interface SearchDependencies {
   store: Store;
-  lexical: LexicalIndex;
-  dense?: { index: VectorIndex; embedder: Embedder };
+  /** In-memory BM25 (embedded) or BM25 in SQL (PostgreSQL). */
+  lexical: LexicalRetriever;
+  /** In-memory flat scan (embedded) or pgvector HNSW (PostgreSQL). */
+  dense?: { index: DenseRetriever; embedder: Embedder };
   reranker?: Reranker;
   fusion: { k: number; lexicalWeight: number; denseWeight: number };
 }

@@ -1,4 +1,5 @@
 import type { Embedder } from '../../ports/embedder.port.js';
+import type { DenseRetriever } from '../../ports/retriever.port.js';
 import type { Store } from '../../ports/store.port.js';
 import type { SearchFilter } from '../records.js';
 import { admittedDocuments, isRestrictive } from './filter-mask.js';
@@ -13,7 +14,7 @@ export interface DenseHit {
  * The vectors of one embedder held in memory (an exact flat index, chosen by measuring: see
  * docs/benchmarks.md) and reloaded from the Store when its change token moves.
  */
-export class VectorIndex {
+export class VectorIndex implements DenseRetriever {
   private index: FlatVectors | undefined;
   private token: string | undefined;
   private chunkInfo: Map<number, { documentId: string; collectionId: string }> | undefined;
@@ -55,7 +56,8 @@ export class VectorIndex {
   }
 
   private async refresh(): Promise<void> {
-    const token = await this.store.changeToken();
+    // The embedder id is part of the token: switching index generations reloads the vectors.
+    const token = `${await this.store.changeToken()}|${this.embedder.id}`;
     if (token === this.token) return;
     const loaded = await this.store.loadVectors(this.embedder.id);
     if (loaded.dimension === 0) {

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LoreApp } from '../../app/create-app.js';
+import { queryTransforms } from '../../core/search/query-transform.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
 import { FilterSchema, QueryText } from '../schemas.js';
@@ -11,6 +12,14 @@ const AskBody = z
     conversationId: z.string().optional().openapi({ description: 'continue this conversation' }),
     save: z.boolean().default(true).openapi({ description: 'keep the exchange as a conversation' }),
     filter: FilterSchema.optional(),
+    model: z
+      .enum(['auto', 'small', 'large'])
+      .optional()
+      .openapi({ description: 'chat model size; auto lets the routing rule decide' }),
+    queryTransform: z
+      .enum(queryTransforms)
+      .optional()
+      .openapi({ description: 'multi-query expansion or HyDE for retrieval (default from config)' }),
   })
   .openapi('AskRequest');
 
@@ -72,6 +81,8 @@ export function registerAskRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): vo
         signal,
         ...(body.conversationId ? { conversationId: body.conversationId } : {}),
         ...(body.filter ? { filter: body.filter } : {}),
+        ...(body.model ? { model: body.model } : {}),
+        ...(body.queryTransform ? { queryTransform: body.queryTransform } : {}),
       }),
     ) as never;
   });

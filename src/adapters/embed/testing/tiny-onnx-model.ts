@@ -234,3 +234,111 @@ export function encodeGatherModel(
     bytes(8, message(bytes(1, ''), int(2, 13))),
   );
 }
+
+/** What {@link writeTinyCrossEncoder} wrote: the folder and each token's relevance weight. */
+export interface TinyCrossEncoder {
+  folder: string;
+  name: string;
+  vocab: Map<string, number>;
+  /** Weight per token id; special tokens weigh 0, so a pair's logit is the sum over its words. */
+  weights: number[];
+  cleanup(): Promise<void>;
+}
+
+/**
+ * Writes a tiny cross-encoder (BERT-style sequence classification, one logit) whose graph is
+ * `logits = ReduceSum(Gather(weights, input_ids), axis 1)`: the score of (query, passage) is the sum
+ * of the weights of their tokens, so tests can predict every score exactly.
+ *
+ * @example
+ * const model = await writeTinyCrossEncoder({ weights: { lore: 2, assistant: 1 } });
+ */
+export async function writeTinyCrossEncoder(
+  options: { name?: string; weights?: Record<string, number> } = {},
+): Promise<TinyCrossEncoder> {
+  const name = options.name ?? 'tiny-cross-encoder';
+  const wordWeights = options.weights ?? { lore: 2, knowledge: 1.5, assistant: 1, hello: 0.25, world: 0.1 };
+  const words = [...new Set([...defaultWords, ...Object.keys(wordWeights)])];
+  const tokens = [...specialTokens, ...words];
+  const vocab = new Map(tokens.map((token, id) => [token, id]));
+  const weights = tokens.map((token) => wordWeights[token] ?? 0);
+  const parent = await mkdtemp(join(tmpdir(), 'lore-tiny-cross-encoder-'));
+  const folder = join(parent, name);
+  await mkdir(join(folder, 'onnx'), { recursive: true });
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  await writeFile(
+    join(folder, 'config.json'),
+    json({
+      model_type: 'bert',
+      architectures: ['BertForSequenceClassification'],
+      hidden_size: 1,
+      vocab_size: tokens.length,
+      num_labels: 1,
+      id2label: { 0: 'LABEL_0' },
+      label2id: { LABEL_0: 0 },
+    }),
+  );
+  await writeFile(join(folder, 'tokenizer.json'), json(tokenizerJson(vocab)));
+  await writeFile(
+    join(folder, 'tokenizer_config.json'),
+    json({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: 512,
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+    }),
+  );
+  await writeFile(join(folder, 'onnx', 'model.onnx'), encodeSummingClassifier(weights));
+  return { folder, name, vocab, weights, cleanup: () => rm(parent, { recursive: true, force: true }) };
+}
+
+/** `logits[b, 0] = sum_t weights[input_ids[b, t]]` as an ONNX model (IR 8, opset 13). */
+export function encodeSummingClassifier(weights: readonly number[]): Uint8Array {
+  const raw = new Uint8Array(weights.length * 4);
+  const view = new DataView(raw.buffer);
+  for (const [index, weight] of weights.entries()) view.setFloat32(index * 4, weight, true);
+  const weightTensor = message(
+    int(1, weights.length),
+    int(1, 1),
+    int(2, onnxFloat),
+    bytes(8, 'weights'),
+    bytes(9, raw),
+  );
+  const axesRaw = new Uint8Array(8);
+  new DataView(axesRaw.buffer).setBigInt64(0, 1n, true);
+  const axesTensor = message(int(1, 1), int(2, onnxInt64), bytes(8, 'axes'), bytes(9, axesRaw));
+  const gather = message(
+    bytes(1, 'weights'),
+    bytes(1, 'input_ids'),
+    bytes(2, 'token_weights'),
+    bytes(4, 'Gather'),
+  );
+  // AttributeProto: name (1), i (3), type (20) = INT (2).
+  const keepdims = message(bytes(1, 'keepdims'), int(3, 0), int(20, 2));
+  const reduce = message(
+    bytes(1, 'token_weights'),
+    bytes(1, 'axes'),
+    bytes(2, 'logits'),
+    bytes(4, 'ReduceSum'),
+    bytes(5, keepdims),
+  );
+  const inputNames = ['input_ids', 'attention_mask', 'token_type_ids'];
+  const graph = message(
+    bytes(1, gather),
+    bytes(1, reduce),
+    bytes(2, 'tiny_cross_encoder'),
+    bytes(5, weightTensor),
+    bytes(5, axesTensor),
+    ...inputNames.map((name) => bytes(11, valueInfo(name, onnxInt64, ['batch', 'sequence']))),
+    bytes(12, valueInfo('logits', onnxFloat, ['batch', 1])),
+  );
+  return message(
+    int(1, 8),
+    bytes(2, 'lore-tests'),
+    bytes(7, graph),
+    bytes(8, message(bytes(1, ''), int(2, 13))),
+  );
+}

@@ -212,4 +212,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX audit_log_by_action ON audit_log(action, id);
     `,
   },
+  {
+    version: 4,
+    name: 'evaluation runs',
+    sql: `
+      CREATE TABLE evaluations (
+        id TEXT PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('folder', 'upload')),
+        state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        job_id TEXT,
+        created_by TEXT,
+        created_at TEXT NOT NULL,
+        finished_at TEXT,
+        report TEXT,
+        per_query TEXT,
+        error TEXT
+      );
+      CREATE INDEX evaluations_by_created ON evaluations(created_at);
+    `,
+  },
 ];

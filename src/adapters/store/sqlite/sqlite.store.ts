@@ -316,7 +316,9 @@ export class SqliteStore implements Store {
   }
 
   async countVectors(embedderId: string): Promise<number> {
-    const row = this.db.prepare('SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = ?').get(embedderId) as {
+    const row = this.db
+      .prepare('SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = ?')
+      .get(embedderId) as {
       n: number;
     };
     return row.n;

@@ -1,0 +1,165 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FileBlobStore } from '../adapters/blob/file.blob-store.js';
+import { parseS3Url, S3BlobStore } from '../adapters/blob/s3.blob-store.js';
+import {
+  assertSchemaCurrent,
+  createPool,
+  migratePostgres,
+  redactUrl,
+} from '../adapters/store/postgres/database.js';
+import { PgAccessStore } from '../adapters/store/postgres/pg.access-store.js';
+import { PgAnalyticsStore } from '../adapters/store/postgres/pg.analytics-store.js';
+import { PgAuditLog } from '../adapters/store/postgres/pg.audit-log.js';
+import { PgConversationStore } from '../adapters/store/postgres/pg.conversation-store.js';
+import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.js';
+import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
+import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
+import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
+import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
+import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
+import { PgStore } from '../adapters/store/postgres/pg.store.js';
+import { openDatabase } from '../adapters/store/sqlite/database.js';
+import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
+import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
+import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
+import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
+import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
+import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
+import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.js';
+import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
+import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
+import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
+import type { LoreConfig } from '../config/config.schema.js';
+import type { Bm25Params } from '../core/search/bm25.js';
+import type { AccessStore } from '../ports/access.port.js';
+import type { AnalyticsStore } from '../ports/analytics.port.js';
+import type { AuditLog } from '../ports/audit.port.js';
+import type { EvaluationStore } from '../ports/evaluation.port.js';
+import type { BlobStore } from '../ports/blob-store.port.js';
+import type { ConversationStore } from '../ports/conversation.port.js';
+import type { Embedder } from '../ports/embedder.port.js';
+import type { IdentityStore } from '../ports/identity.port.js';
+import type { Maintenance } from '../ports/maintenance.port.js';
+import type { Queue } from '../ports/queue.port.js';
+import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
+import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
+import type { Store } from '../ports/store.port.js';
+
+/** The adapters of one storage backend: every store port, the queue and the original files. */
+export interface Storage {
+  backend: 'sqlite' | 'postgres';
+  store: Store;
+  queue: Queue;
+  maintenance: Maintenance;
+  snapshots: DatabaseSnapshots;
+  blobs: BlobStore;
+  identity: IdentityStore;
+  accessStore: AccessStore;
+  conversations: ConversationStore;
+  analytics: AnalyticsStore;
+  audit: AuditLog;
+  /** Evaluation runs (the evaluation page); absent where the backend has no adapter yet (PostgreSQL). */
+  evaluations?: EvaluationStore;
+  /** Retrieval inside the database; absent for the embedded backend (in-memory indexes). */
+  lexicalRetriever?: (params: Bm25Params) => LexicalRetriever;
+  denseRetriever?: (embedder: Embedder) => DenseRetriever;
+  close(): Promise<void>;
+}
+
+/** The blob store LORE_BLOB_URL names: S3, a folder (a shared volume such as EFS), or `<dataDir>/blobs`. */
+export function openBlobStore(config: LoreConfig): BlobStore {
+  const url = config.blobUrl;
+  if (!url) return new FileBlobStore(join(config.dataDir, 'blobs'));
+  if (url.startsWith('s3://')) {
+    return new S3BlobStore({
+      ...parseS3Url(url),
+      region: config.s3Region,
+      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}),
+    });
+  }
+  return new FileBlobStore(url.startsWith('file://') ? fileURLToPath(url) : url);
+}
+
+/**
+ * Opens the backend the config names: PostgreSQL when LORE_DATABASE_URL is set (its schema must be
+ * current: `lore migrate` applies migrations, the app never does), otherwise the embedded SQLite
+ * database in LORE_DATA_DIR (migrated automatically, as it always was).
+ */
+export async function openStorage(config: LoreConfig): Promise<Storage> {
+  const blobs = openBlobStore(config);
+  const closeBlobs = () => (blobs instanceof S3BlobStore ? blobs.close() : undefined);
+  if (config.databaseUrl) {
+    const where = redactUrl(config.databaseUrl);
+    const pool = createPool({ url: config.databaseUrl, max: config.dbPoolSize });
+    try {
+      await assertSchemaCurrent(pool, where);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    // Closing the store closes the pool (as closing the SQLite store closes its database).
+    const store = new PgStore(pool);
+    return {
+      backend: 'postgres',
+      store,
+      queue: new PgQueue(pool),
+      maintenance: new PgMaintenance(pool),
+      snapshots: new PgSnapshots(pool),
+      blobs,
+      identity: new PgIdentityStore(pool),
+      accessStore: new PgAccessStore(pool),
+      conversations: new PgConversationStore(pool),
+      analytics: new PgAnalyticsStore(pool),
+      audit: new PgAuditLog(pool),
+      lexicalRetriever: (params) => new PgLexicalRetriever(pool, params),
+      denseRetriever: (embedder) => new PgDenseRetriever(pool, embedder, { efSearch: config.dbHnswEfSearch }),
+      async close() {
+        closeBlobs();
+        if (!pool.ended) await pool.end();
+      },
+    };
+  }
+  const db = openDatabase(join(config.dataDir, 'lore.db'));
+  const store = new SqliteStore(db);
+  return {
+    backend: 'sqlite',
+    store,
+    queue: new SqliteQueue(db),
+    maintenance: new SqliteMaintenance(db),
+    snapshots: new SqliteSnapshots(db),
+    blobs,
+    identity: new SqliteIdentityStore(db),
+    accessStore: new SqliteAccessStore(db),
+    conversations: new SqliteConversationStore(db),
+    analytics: new SqliteAnalyticsStore(db),
+    audit: new SqliteAuditLog(db),
+    evaluations: new SqliteEvaluationStore(db),
+    async close() {
+      closeBlobs();
+      await store.close();
+    },
+  };
+}
+
+/** `lore migrate` for either backend: applies pending migrations and returns the schema version reached. */
+export async function migrateStorage(config: LoreConfig): Promise<{ backend: string; version: number }> {
+  if (config.databaseUrl) {
+    const pool = createPool({ url: config.databaseUrl, max: 1 });
+    try {
+      const { to } = await migratePostgres(pool, redactUrl(config.databaseUrl));
+      return { backend: 'postgres', version: to };
+    } finally {
+      await pool.end();
+    }
+  }
+  const db = openDatabase(join(config.dataDir, 'lore.db'), { migrate: true });
+  try {
+    const row = db.prepare('SELECT max(version) AS version FROM schema_migrations').get() as {
+      version: number;
+    };
+    return { backend: 'sqlite', version: row.version };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,180 @@
+import { hostname } from 'node:os';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { LoreApp } from '../app/create-app.js';
+import { instrumentApp } from '../app/instrument.js';
+import type { Logger } from '../app/logger.js';
+import { maintenanceTasks } from '../app/maintenance.tasks.js';
+import { LoreMetrics } from '../app/metrics.js';
+import { ProviderHealth } from '../app/provider-health.js';
+import { type ScheduledTask, Scheduler } from '../app/scheduler.js';
+import { loreVersion } from '../app/version.js';
+import { EmbeddingGenerationRunner } from '../worker/embedding-generation.runner.js';
+import { IngestJobRunner } from '../worker/ingest-job.runner.js';
+import type { AppEnv } from './http-env.js';
+import { createOpsRoutes, type OpsContext } from './ops.routes.js';
+
+export interface ServerProcessOptions {
+  logger: Logger;
+  /** Builds the API routes (processes with the `api` role); `ops` must be passed to `registerOps`. */
+  apiRoutes: (notifyWorker: () => void, ops: OpsContext) => Hono<AppEnv>;
+  /** Extra scheduled tasks (e.g. expired sessions), run by the process with the `worker` role. */
+  tasks?: ScheduledTask[];
+  /** Called once the process has stopped, instead of `process.exit` (tests). */
+  exit?: (code: number) => void;
+}
+
+export interface ServerProcess {
+  ops: OpsContext;
+  scheduler?: Scheduler;
+  /** Graceful shutdown (what SIGTERM and SIGINT do); resolves to the exit code. */
+  shutdown(reason: string): Promise<number>;
+}
+
+/**
+ * One `lore serve` process: by `LORE_ROLES` the HTTP API (`api`), the ingestion worker and the
+ * scheduler (`worker`), or both; a worker-only process still serves `/healthz`, `/readyz` and
+ * `/metrics`. On SIGTERM/SIGINT it stops accepting connections, fails `/readyz`, lets in-flight
+ * requests and the running job finish within `LORE_SHUTDOWN_TIMEOUT_MS` (a job still running then is
+ * released to another worker), closes the database and exits; a second signal exits at once.
+ */
+export function startServerProcess(app: LoreApp, options: ServerProcessOptions): ServerProcess {
+  const { logger } = options;
+  const { roles, shutdownTimeoutMs } = app.config;
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const owner = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+  const metrics = new LoreMetrics({
+    queueCounts: () => app.queue.counts(),
+    info: { version: loreVersion(), roles: roles.join(',') },
+  });
+  const ops: OpsContext = { logger, metrics, health: new ProviderHealth(), state: { draining: false } };
+  instrumentApp(app, metrics, ops.health);
+
+  const worker = roles.includes('worker');
+  const runner = worker
+    ? new IngestJobRunner(app.queue, app.blobs, app.ingest, {
+        leaseMs: 60_000,
+        idleMs: 1_000,
+        onOutcome: (job, outcome) => {
+          metrics.countIngest(outcome.status, outcome.status === 'failed' ? 0 : (outcome.chunks ?? 0));
+          if (outcome.error) metrics.countError(outcome.error.code, 'ingest');
+          logger.info(
+            {
+              jobId: job.id,
+              file: outcome.fileName,
+              status: outcome.status,
+              chunks: outcome.chunks,
+              error: outcome.error?.code,
+            },
+            'ingest job finished',
+          );
+        },
+      })
+    : undefined;
+  const scheduler = worker
+    ? new Scheduler({
+        maintenance: app.maintenance,
+        owner,
+        logger,
+        onRun: (task, outcome, ms) => {
+          metrics.observeScheduledTask(task, outcome, ms);
+          if (outcome === 'error') metrics.countError('internal', 'scheduler');
+        },
+      })
+    : undefined;
+  for (const task of [...maintenanceTasks(app.maintenance), ...(options.tasks ?? [])])
+    scheduler?.register(task);
+
+  const http = roles.includes('api')
+    ? options.apiRoutes(() => runner?.notify(), ops)
+    : createOpsRoutes(app, ops);
+  const server = serve({ fetch: http.fetch, hostname: app.config.host, port: app.config.port }, (info) => {
+    logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
+    process.stdout.write(
+      `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
+    );
+  });
+  runner?.start();
+  scheduler?.start();
+  // Embedding index generations (a changed embedding profile) are built in the background by workers.
+  const generationsStop = new AbortController();
+  const generationLoop =
+    worker && app.generations
+      ? runGenerations(
+          new EmbeddingGenerationRunner(app.queue, app.generations, { leaseMs: 60_000 }),
+          generationsStop.signal,
+          logger,
+        )
+      : Promise.resolve();
+
+  let stopping: Promise<number> | undefined;
+  const shutdown = (reason: string): Promise<number> => {
+    stopping ??= (async () => {
+      const started = Date.now();
+      ops.state.draining = true;
+      logger.info({ reason, timeoutMs: shutdownTimeoutMs }, 'shutting down');
+      const hardStop = setTimeout(() => {
+        logger.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown took too long; exiting anyway');
+        exit(1);
+      }, shutdownTimeoutMs);
+      hardStop.unref();
+      // Keep a margin of the budget for closing the database and flushing logs.
+      const budget = Math.max(50, shutdownTimeoutMs - Math.min(1_000, shutdownTimeoutMs / 4));
+      const left = () => Math.max(0, budget - (Date.now() - started));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      const [job] = await Promise.all([
+        runner ? runner.stop(left()) : Promise.resolve('idle' as const),
+        scheduler?.stop(),
+        (generationsStop.abort(), Promise.race([generationLoop, delay(left())])),
+      ]);
+      const drained = await Promise.race([closed.then(() => true), delay(left()).then(() => false)]);
+      if (!drained && 'closeAllConnections' in server) server.closeAllConnections();
+      await app.close();
+      clearTimeout(hardStop);
+      logger.info({ ms: Date.now() - started, job, connectionsDrained: drained }, 'stopped');
+      logger.flush?.();
+      return 0;
+    })();
+    return stopping;
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      exit(1);
+      return;
+    }
+    void shutdown(signal).then(exit, (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      exit(1);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return { ops, ...(scheduler ? { scheduler } : {}), shutdown };
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Polls for embedding-generation jobs until stopped; a failed build is retried by the queue. */
+async function runGenerations(
+  runner: EmbeddingGenerationRunner,
+  signal: AbortSignal,
+  logger: { error(object: object, message: string): void },
+): Promise<void> {
+  while (!signal.aborted) {
+    const ran = await runner.runOne(signal).catch((error: unknown) => {
+      logger.error({ err: error }, 'embedding generation failed');
+      return false;
+    });
+    if (!ran && !signal.aborted) await delay(5_000, signal);
+  }
+}
