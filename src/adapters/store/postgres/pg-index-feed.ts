@@ -1,0 +1,110 @@
+import type { ChunkRecord } from '../../../core/records.js';
+import type { ChangeCursor, ChunkChanges } from '../../../ports/store.port.js';
+import { inTransaction, type PgPool } from './database.js';
+import { type PgChunkRow, parseVector, pgChunkColumns, toChunkRecord, vectorLiteral } from './rows.js';
+
+// Reads that feed in-memory indexes (change log, vectors) and vector upserts, apart from document writes.
+
+/**
+ * Chunks added and removed since a cursor, from one snapshot. On PostgreSQL, concurrent writers
+ * may commit row ids out of order, so a cursor can skip a row committed late; the PostgreSQL
+ * backend ranks in SQL (PgLexicalRetriever) and does not depend on this feed for retrieval.
+ */
+export async function readChunkChanges(pool: PgPool, cursor?: ChangeCursor): Promise<ChunkChanges> {
+  return inTransaction(
+    pool,
+    async (client) => {
+      const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
+      const rows = await client.query<{
+        id: number;
+        document_id: string;
+        collection_id: string;
+        title_terms: string[];
+        body_terms: string[];
+      }>(
+        'SELECT id, document_id, collection_id, title_terms, body_terms FROM chunks WHERE id > $1 ORDER BY id',
+        [from.lastRowId],
+      );
+      const deletions = cursor
+        ? (
+            await client.query<{ id: number; chunk_id: number }>(
+              'SELECT id, chunk_id FROM chunk_deletions WHERE id > $1 ORDER BY id',
+              [from.lastDeletionId],
+            )
+          ).rows
+        : [];
+      const lastDeletionId = cursor
+        ? (deletions.at(-1)?.id ?? from.lastDeletionId)
+        : ((await client.query<{ id: number | null }>('SELECT max(id) AS id FROM chunk_deletions')).rows[0]
+            ?.id ?? 0);
+      const added = rows.rows.map((row) => ({
+        rowId: row.id,
+        documentId: row.document_id,
+        collectionId: row.collection_id,
+        terms: { title: row.title_terms, body: row.body_terms },
+      }));
+      return {
+        added,
+        removedRowIds: deletions.map((row) => row.chunk_id),
+        cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
+      };
+    },
+    'repeatable read',
+  );
+}
+
+/** Every vector of one embedder, as one matrix. */
+export async function readVectors(
+  pool: PgPool,
+  embedderId: string,
+): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
+  const result = await pool.query<{ chunk_id: number; dimension: number; vector: string }>(
+    'SELECT chunk_id, dimension, vector::text AS vector FROM chunk_vectors WHERE embedder_id = $1 ORDER BY chunk_id',
+    [embedderId],
+  );
+  const dimension = result.rows[0]?.dimension ?? 0;
+  const matrix = new Float32Array(result.rows.length * dimension);
+  const rowIds = new Int32Array(result.rows.length);
+  result.rows.forEach((row, index) => {
+    rowIds[index] = row.chunk_id;
+    matrix.set(parseVector(row.vector), index * dimension);
+  });
+  return { rowIds, dimension, matrix };
+}
+
+/** Chunks with no vector from this embedder yet. */
+export async function readChunksMissingVectors(
+  pool: PgPool,
+  embedderId: string,
+  limit: number,
+): Promise<ChunkRecord[]> {
+  const result = await pool.query<PgChunkRow>(
+    `SELECT ${pgChunkColumns} FROM chunks c WHERE NOT EXISTS
+       (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = $1 AND v.chunk_id = c.id) ORDER BY id LIMIT $2`,
+    [embedderId, limit],
+  );
+  return result.rows.map(toChunkRecord);
+}
+
+/** Upserts vectors of chunks that still exist. */
+export async function writeVectors(
+  pool: PgPool,
+  embedderId: string,
+  dimension: number,
+  rows: { rowId: number; vector: Float32Array }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await pool.query(
+    `INSERT INTO chunk_vectors (embedder_id, chunk_id, dimension, vector)
+     SELECT $1, t.chunk_id, $2, t.vector::vector FROM unnest($3::integer[], $4::text[]) AS t(chunk_id, vector)
+     WHERE EXISTS (SELECT 1 FROM chunks c WHERE c.id = t.chunk_id)
+     ORDER BY t.chunk_id
+     ON CONFLICT (embedder_id, chunk_id) DO UPDATE SET dimension = excluded.dimension, vector = excluded.vector`,
+    [embedderId, dimension, rows.map((row) => row.rowId), rows.map((row) => vectorLiteral(row.vector))],
+  );
+}
+
+/** Deletes every vector of one embedder. */
+export async function removeVectors(pool: PgPool, embedderId: string): Promise<number> {
+  return (await pool.query('DELETE FROM chunk_vectors WHERE embedder_id = $1', [embedderId])).rowCount ?? 0;
+}

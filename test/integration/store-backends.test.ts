@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { ChunkDraft } from '../../src/core/document.js';
+import type { DocumentWrite } from '../../src/ports/store.port.js';
+import { type BackendUnderTest, backends, type OpenBackend } from '../fixtures/backends.js';
+import { describeRequiring } from '../fixtures/datasets.js';
+
+// The Store, Queue and Maintenance contracts, asserted identically against the embedded SQLite
+// backend and PostgreSQL.
+
+function writeOf(
+  collectionId: string,
+  source: string,
+  texts: string[],
+  hash = source,
+  tags = ['t1'],
+): DocumentWrite {
+  const text = texts.join('\n\n');
+  let offset = 0;
+  const chunks: ChunkDraft[] = texts.map((chunkText, ordinal) => {
+    const start = text.indexOf(chunkText, offset);
+    offset = start + chunkText.length;
+    return { ordinal, start, end: offset, text: chunkText, context: '', tokenCount: 3 };
+  });
+  return {
+    document: {
+      collectionId,
+      source,
+      fileName: source,
+      title: source,
+      format: 'text',
+      contentHash: hash,
+      byteSize: text.length,
+      warnings: [],
+      tags,
+      parserVersion: 'text@1',
+      chunkerVersion: 'c@1',
+    },
+    parsed: { format: 'text', text, blocks: [], warnings: [], parserVersion: 'text@1' },
+    chunks,
+    terms: texts.map((chunkText) => ({ title: [source], body: chunkText.split(' ') })),
+    vectors: { embedderId: 'test:e', dimension: 2, values: texts.map((_, i) => new Float32Array([i, 1])) },
+  };
+}
+
+function suite(backend: BackendUnderTest) {
+  describeRequiring(`store contract on ${backend.name}`, backend.missing, () => {
+    let open: OpenBackend;
+    beforeAll(async () => {
+      open = await backend.open();
+    });
+    afterAll(async () => {
+      await open.dispose();
+    });
+
+    it('writes a document with chunks, vectors and text, and replaces it atomically', async () => {
+      const store = open.storage.store;
+      const collection = await store.ensureCollection('docs');
+      expect(await store.ensureCollection('docs')).toEqual(collection);
+      const first = await store.writeDocument(writeOf(collection.id, 'a.txt', ['alpha one', 'alpha two']));
+      expect(first.chunkCount).toBe(2);
+      const start = await store.chunkChanges();
+      expect(start.added.map((row) => row.terms.body)).toEqual([
+        ['alpha', 'one'],
+        ['alpha', 'two'],
+      ]);
+      const second = await store.writeDocument(writeOf(collection.id, 'a.txt', ['beta'], 'h2'));
+      expect(second.id).toBe(first.id);
+      expect(second.createdAt).toBe(first.createdAt);
+      const changes = await store.chunkChanges(start.cursor);
+      expect(changes.removedRowIds).toEqual(start.added.map((row) => row.rowId));
+      expect(changes.added.map((row) => row.terms.body)).toEqual([['beta']]);
+      expect(await store.getDocumentText(first.id)).toBe('beta');
+      expect(await store.countChunks()).toBe(1);
+      const vectors = await store.loadVectors('test:e');
+      expect(vectors.dimension).toBe(2);
+      expect(Array.from(vectors.matrix)).toEqual([0, 1]);
+      expect((await store.listDocumentChunks(first.id)).map((chunk) => chunk.text)).toEqual(['beta']);
+      expect((await store.documentCounts()).get(collection.id)).toBe(1);
+      await store.deleteDocument(first.id);
+    });
+
+    it('rolls back a failed write and keeps the old version', async () => {
+      const store = open.storage.store;
+      const collection = await store.ensureCollection('rollback');
+      await store.writeDocument(writeOf(collection.id, 'a.txt', ['old text']));
+      const broken = writeOf(collection.id, 'a.txt', ['new text'], 'h2');
+      broken.chunks[0]!.text = null as unknown as string;
+      await expect(store.writeDocument(broken)).rejects.toThrow();
+      const [document] = await store.listDocuments({ collectionId: collection.id });
+      expect(await store.getDocumentText(document!.id)).toBe('old text');
+      expect((await store.listDocumentChunks(document!.id)).map((chunk) => chunk.text)).toEqual(['old text']);
+      await store.deleteCollection(collection.id);
+      expect(await store.getCollection(collection.id)).toBeUndefined();
+    });
+
+    it('changes its change token on writes and deletes, and reports filter info', async () => {
+      const store = open.storage.store;
+      const collection = await store.ensureCollection('tokens');
+      const empty = await store.changeToken();
+      const document = await store.writeDocument(writeOf(collection.id, 'b.txt', ['x y']));
+      const written = await store.changeToken();
+      expect(written).not.toBe(empty);
+      expect(await store.documentFilterInfo([document.id])).toEqual([
+        { documentId: document.id, collectionId: collection.id, tags: ['t1'], updatedAt: document.updatedAt },
+      ]);
+      await store.deleteDocument(document.id);
+      expect(await store.changeToken()).not.toBe(written);
+    });
+
+    it('keeps vectors of live chunks only and lists chunks missing them', async () => {
+      const store = open.storage.store;
+      const collection = await store.ensureCollection('vectors');
+      const document = await store.writeDocument(writeOf(collection.id, 'v.txt', ['one', 'two']));
+      const chunks = await store.listDocumentChunks(document.id);
+      expect(await store.chunksMissingVectors('other:e', 10)).toHaveLength(await store.countChunks());
+      await store.putVectors('other:e', 3, [
+        { rowId: chunks[0]!.id, vector: new Float32Array([1, 2, 3]) },
+        { rowId: 999_999, vector: new Float32Array([1, 2, 3]) },
+      ]);
+      const loaded = await store.loadVectors('other:e');
+      expect(Array.from(loaded.rowIds)).toEqual([chunks[0]!.id]);
+      expect(Array.from(loaded.matrix)).toEqual([1, 2, 3]);
+      await store.deleteDocument(document.id);
+      expect((await store.loadVectors('other:e')).rowIds).toHaveLength(0);
+    });
+
+    it('updates collections and refuses a taken name', async () => {
+      const store = open.storage.store;
+      const a = await store.ensureCollection('first');
+      await store.ensureCollection('second');
+      expect(await store.updateCollection(a.id, { description: 'about a' })).toMatchObject({
+        name: 'first',
+        description: 'about a',
+      });
+      await expect(store.updateCollection(a.id, { name: 'second' })).rejects.toMatchObject({
+        code: 'conflict',
+      });
+      await store.setSetting('k', 'v1');
+      await store.setSetting('k', 'v2');
+      expect(await store.getSetting('k')).toBe('v2');
+    });
+
+    it('queue: claims each job once, hands expired leases over, retries with backoff, dead-letters', async () => {
+      const clock = { now: 1_000_000 };
+      const { queue } = open.clocked(() => clock.now);
+      const job = await queue.enqueue('contract', { path: 'a' });
+      const claimed = await queue.claim(['contract'], 'w1', 10_000);
+      expect(claimed).toMatchObject({ id: job.id, state: 'running', attempts: 1, payload: { path: 'a' } });
+      expect(await queue.claim(['contract'], 'w2', 10_000)).toBeUndefined();
+      clock.now += 11_000;
+      const reclaimed = await queue.claim(['contract'], 'w2', 10_000);
+      expect(reclaimed).toMatchObject({ id: job.id, attempts: 2 });
+      await queue.complete(job.id, 'w1'); // the dead worker can no longer complete it
+      expect((await queue.get(job.id))?.state).toBe('running');
+      await queue.fail(job.id, 'w2', 'boom', true);
+      expect(await queue.claim(['contract'], 'w2', 10_000)).toBeUndefined();
+      clock.now += 60_000;
+      await queue.claim(['contract'], 'w3', 10_000);
+      await queue.fail(job.id, 'w3', 'boom again', true);
+      expect(await queue.get(job.id)).toMatchObject({ state: 'failed', error: 'boom again', attempts: 3 });
+
+      const kept = await queue.enqueue('contract', {}, { dedupKey: 'k' });
+      expect((await queue.enqueue('contract', {}, { dedupKey: 'k' })).id).toBe(kept.id);
+      await queue.cancel(kept.id);
+      expect((await queue.enqueue('contract', {}, { dedupKey: 'k' })).id).not.toBe(kept.id);
+    });
+
+    it('queue: concurrent workers never claim the same job twice', async () => {
+      const { queue } = open.clocked(Date.now);
+      const ids = new Set<string>();
+      for (let i = 0; i < 60; i++) ids.add((await queue.enqueue('race', { i })).id);
+      const claimedBy = new Map<string, string>();
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, worker) => {
+          for (;;) {
+            const job = await queue.claim(['race'], `w${worker}`, 60_000);
+            if (!job) return;
+            expect(claimedBy.has(job.id), job.id).toBe(false);
+            claimedBy.set(job.id, `w${worker}`);
+            await queue.complete(job.id, `w${worker}`);
+          }
+        }),
+      );
+      expect(new Set(claimedBy.keys())).toEqual(ids);
+      for (const id of ids) expect((await queue.get(id))?.state).toBe('done');
+    });
+
+    it('maintenance: one lease holder at a time, expired jobs requeued', async () => {
+      const clock = { now: 5_000_000 };
+      const { maintenance, queue } = open.clocked(() => clock.now);
+      expect(await maintenance.acquireLease('scheduler', 'a', 1_000)).toBe(true);
+      expect(await maintenance.acquireLease('scheduler', 'b', 1_000)).toBe(false);
+      expect(await maintenance.acquireLease('scheduler', 'a', 1_000)).toBe(true);
+      clock.now += 2_000;
+      expect(await maintenance.acquireLease('scheduler', 'b', 1_000)).toBe(true);
+      await maintenance.releaseLease('scheduler', 'b');
+      expect(await maintenance.acquireLease('scheduler', 'a', 1_000)).toBe(true);
+      const job = await queue.enqueue('maintenance', {});
+      await queue.claim(['maintenance'], 'dead', 1_000);
+      clock.now += 5_000;
+      expect(await maintenance.requeueExpiredJobs()).toEqual({ requeued: 1, failed: 0 });
+      expect((await queue.get(job.id))?.state).toBe('queued');
+      await maintenance.ping();
+    });
+  });
+}
+
+for (const backend of backends) suite(backend);
