@@ -64,6 +64,9 @@ export const configSchema = z.object({
     .describe(
       'LORE_ROLES: what `lore serve` runs: `api`, `worker` or `api,worker`; processes with `worker` also run scheduled jobs',
     ),
+  metricsToken: optionalText.describe(
+    'LORE_METRICS_TOKEN: when set, `/metrics` requires `Authorization: Bearer <token>` (metrics carry user ids)',
+  ),
   shutdownTimeoutMs: integer(100, 600_000)
     .default(10_000)
     .describe(
@@ -212,6 +215,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   logLevel: ['LORE_LOG_LEVEL'],
   roles: ['LORE_ROLES'],
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
+  metricsToken: ['LORE_METRICS_TOKEN'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],

@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { LoreError } from '../core/errors.js';
 import { envNames } from './config.schema.js';
-import { secretSettings } from './provider-config.schema.js';
+import { secretSettings as providerSecrets } from './provider-config.schema.js';
+
+/** Settings that may come from a mounted file (`NAME_FILE`). */
+const secretSettings = [
+  ...providerSecrets,
+  'jwtSecret',
+  'oidcClientSecret',
+  'databaseUrl',
+  'metricsToken',
+] as const;
 
 /**
  * Adds secrets mounted as files (Docker/Kubernetes secrets, ECS and Cloud Run secret volumes): for each

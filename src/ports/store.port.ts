@@ -40,6 +40,11 @@ export interface ChunkChanges {
   removedRowIds: number[];
   /** Pass back to get the next changes. */
   cursor: ChangeCursor;
+  /**
+   * The cursor was older than the retained change log (pruned): `added` holds every chunk and the
+   * caller must drop what it has before applying them.
+   */
+  reset?: boolean;
 }
 
 export interface ChangeCursor {

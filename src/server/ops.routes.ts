@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { LoreApp } from '../app/create-app.js';
 import type { Logger } from '../app/logger.js';
@@ -47,6 +48,19 @@ export function registerOps(http: Hono<AppEnv>, app: OpsApp, options: OpsOptions
     return c.json(report, report.status === 'ready' ? 200 : 503);
   });
   http.get('/metrics', async (c) => {
+    const token = app.config.metricsToken;
+    if (token && !sameSecret(c.req.header('authorization') ?? '', `Bearer ${token}`)) {
+      return c.json(
+        {
+          error: {
+            code: 'unauthenticated',
+            message: 'send Authorization: Bearer <LORE_METRICS_TOKEN>',
+            requestId: c.get('requestId'),
+          },
+        },
+        401,
+      );
+    }
     const text = await ops.metrics.render();
     return c.body(text, 200, { 'Content-Type': ops.metrics.contentType, 'Cache-Control': 'no-store' });
   });
@@ -74,4 +88,11 @@ export function createOpsRoutes(app: OpsApp, options: OpsOptions = {}): Hono<App
     ),
   );
   return http;
+}
+
+/** Constant-time comparison of two header values. */
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

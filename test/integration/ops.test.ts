@@ -27,8 +27,11 @@ function captureLogs() {
   return { lines, logger: createLogger({ logLevel: 'info' }, stream) };
 }
 
-async function setup(options: { languageModel?: LanguageModel } = {}) {
-  const app = await createTestApp({}, { embedder: null, languageModel: options.languageModel ?? null });
+async function setup(options: { languageModel?: LanguageModel; config?: Record<string, unknown> } = {}) {
+  const app = await createTestApp(options.config ?? {}, {
+    embedder: null,
+    languageModel: options.languageModel ?? null,
+  });
   apps.push(app);
   const { lines, logger } = captureLogs();
   const metrics = new LoreMetrics({ processMetrics: false, queueCounts: () => app.queue.counts() });
@@ -62,6 +65,15 @@ describe('operations endpoints', () => {
     });
   });
 
+  it('/metrics requires the bearer token when LORE_METRICS_TOKEN is set', async () => {
+    const { http } = await setup({ config: { metricsToken: 'scrape-secret' } });
+    expect((await http.request('/metrics')).status).toBe(401);
+    expect((await http.request('/metrics', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    const ok = await http.request('/metrics', { headers: { authorization: 'Bearer scrape-secret' } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('lore_http_request_duration_seconds');
+  });
+
   it('/metrics exposes request latency by route pattern, retrieval, queue depth and errors by code', async () => {
     const { app, http } = await setup();
     await app.ingest.ingest({
@@ -75,7 +87,7 @@ describe('operations endpoints', () => {
     expect((await http.request('/api/v1/search?q=kitchen')).status).toBe(200);
     expect((await http.request(`/api/v1/documents/${document!.id}/text`)).status).toBe(200);
     expect((await http.request('/api/v1/documents/nope/text')).status).toBe(404);
-    expect((await http.request('/no/such/path')).status).toBe(404);
+    expect((await http.request('/api/v1/no/such/path')).status).toBe(404);
     await app.queue.enqueue('ingest-file', {});
     const response = await http.request('/metrics');
     expect(response.headers.get('content-type')).toMatch(/text\/plain/);
@@ -85,7 +97,7 @@ describe('operations endpoints', () => {
     );
     expect(text).toMatch(/route="\/api\/v1\/documents\/:id\/text",status="200"\} 1/);
     expect(text).toMatch(/route="unmatched",status="404"\} 1/);
-    expect(text).not.toContain('/no/such/path');
+    expect(text).not.toContain('/api/v1/no/such/path');
     expect(text).toMatch(/lore_retrieval_duration_seconds_count\{stage="lexical"\} 1/);
     expect(text).toMatch(/lore_retrieval_duration_seconds_count\{stage="total"\} 1/);
     expect(text).toContain('lore_queue_jobs{state="queued"} 1');
@@ -186,10 +198,10 @@ describe('operations endpoints', () => {
 
   it('keeps a sane X-Request-Id, replaces an unsafe one, and uses the same id in a 404 body', async () => {
     const { http } = await setup();
-    const notFound = await http.request('/nowhere', { headers: { 'X-Request-Id': 'abc-123' } });
+    const notFound = await http.request('/api/v1/nowhere', { headers: { 'X-Request-Id': 'abc-123' } });
     expect(notFound.headers.get('x-request-id')).toBe('abc-123');
     expect(await notFound.json()).toMatchObject({ error: { code: 'not_found', requestId: 'abc-123' } });
-    const unsafe = await http.request('/nowhere', { headers: { 'X-Request-Id': 'a b\u0007<script>' } });
+    const unsafe = await http.request('/api/v1/nowhere', { headers: { 'X-Request-Id': 'a b\u0007<script>' } });
     const id = unsafe.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await unsafe.json()).toMatchObject({ error: { requestId: id } });

@@ -94,6 +94,7 @@ export class LexicalIndex implements LexicalRetriever {
     if (token === this.token) return;
     if (this.index.deletedRatio > rebuildRatio) this.reset();
     const changes = await this.store.chunkChanges(this.cursor);
+    if (changes.reset) this.reset();
     for (const rowId of changes.removedRowIds) {
       const slot = this.slotOfRow.get(rowId);
       if (slot === undefined) continue;

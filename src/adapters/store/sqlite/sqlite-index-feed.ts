@@ -9,6 +9,9 @@ import { blobToVector, type ChunkRow, chunkColumns, toChunkRecord, vectorToBlob 
 export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): ChunkChanges {
   return db
     .transaction((): ChunkChanges => {
+      if (cursor && missedPrunedDeletions(db, cursor.lastDeletionId)) {
+        return { ...readChunkChanges(db), reset: true };
+      }
       const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
       const rows = db
         .prepare(
@@ -34,7 +37,12 @@ export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): Chu
       }));
       const lastDeletionId = cursor
         ? (deletions.at(-1)?.id ?? from.lastDeletionId)
-        : ((db.prepare('SELECT max(id) AS id FROM chunk_deletions').get() as { id: number | null }).id ?? 0);
+        : // The newest id ever assigned (AUTOINCREMENT), even when the log was pruned since.
+          ((
+            db.prepare("SELECT seq AS id FROM sqlite_sequence WHERE name = 'chunk_deletions'").get() as
+              | { id: number }
+              | undefined
+          )?.id ?? 0);
       return {
         added,
         removedRowIds: deletions.map((row) => row.chunk_id),
@@ -42,6 +50,18 @@ export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): Chu
       };
     })
     .deferred();
+}
+
+/** True when deletions after `lastDeletionId` were pruned from the change log before being read. */
+function missedPrunedDeletions(db: SqliteDatabase, lastDeletionId: number): boolean {
+  const row = db
+    .prepare(
+      `SELECT (SELECT min(id) FROM chunk_deletions) AS oldest,
+              (SELECT seq FROM sqlite_sequence WHERE name = 'chunk_deletions') AS newest`,
+    )
+    .get() as { oldest: number | null; newest: number | null };
+  const firstRetained = row.oldest ?? (row.newest ?? 0) + 1;
+  return lastDeletionId + 1 < firstRetained;
 }
 
 /** Every vector of one embedder, as one matrix. */

@@ -65,6 +65,24 @@ describe('SqliteStore', () => {
     expect(Array.from(vectors.matrix)).toEqual([0, 1]);
   });
 
+  it('tells a reader whose cursor predates a pruned change log to start over', async () => {
+    const db = openDatabase(':memory:');
+    const store = new SqliteStore(db);
+    const collection = await store.ensureCollection('docs');
+    await store.writeDocument(writeOf(collection.id, 'a.txt', ['alpha one']));
+    const kept = await store.writeDocument(writeOf(collection.id, 'b.txt', ['beta two']));
+    const start = await store.chunkChanges();
+    expect(start.reset).toBeUndefined();
+    await store.writeDocument(writeOf(collection.id, 'a.txt', ['gamma'], 'h2'));
+    expect((await store.chunkChanges(start.cursor)).reset).toBeUndefined();
+    db.prepare('DELETE FROM chunk_deletions').run();
+    const changes = await store.chunkChanges(start.cursor);
+    expect(changes.reset).toBe(true);
+    expect(changes.added.map((row) => row.terms.body)).toEqual([['beta', 'two'], ['gamma']]);
+    expect(changes.added[0]?.documentId).toBe(kept.id);
+    expect((await store.chunkChanges(changes.cursor)).reset).toBeUndefined();
+  });
+
   it('rolls back a failed write and keeps the old version', async () => {
     const store = new SqliteStore(openDatabase(':memory:'));
     const collection = await store.ensureCollection('docs');
