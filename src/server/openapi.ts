@@ -17,6 +17,12 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: ErrorSchema } },
 });
 
+/** A JSON response of a route. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
 /** The error responses most routes can give; spread into a route's `responses`. */
 export const commonErrors = {
   400: errorResponse('The request is malformed; the message says what to fix'),

@@ -5,6 +5,7 @@ import { askStream, createLoreClient, type LoreApiClient } from '../../src/clien
 import { readSse } from '../../src/client/sse.js';
 import { createRoutes } from '../../src/server/app.routes.js';
 import { IngestJobRunner } from '../../src/worker/ingest-job.runner.js';
+import { runCli } from '../fixtures/cli.js';
 import { createTestApp } from '../fixtures/test-app.js';
 
 // The REST API through real HTTP with the generated typed client (user management off: the local user).
@@ -174,6 +175,30 @@ describe('REST API', () => {
       parseAs: 'text',
     });
     expect(unknown.response.status).toBe(404);
+  });
+
+  it('serves the CLI in remote mode (--server) through the typed client', async () => {
+    const search = await runCli(['--server', baseUrl, 'search', 'kitchen closes', '--json']);
+    expect(search.stderr).toBe('');
+    expect(
+      (JSON.parse(search.stdout) as { hits: { document: { fileName: string } }[] }).hits[0]?.document
+        .fileName,
+    ).toBe('kitchen.txt');
+    const ask = await runCli([
+      '--server',
+      baseUrl,
+      'ask',
+      'When does the staff kitchen close?',
+      '-c',
+      'handbook',
+    ]);
+    expect(ask.stdout).toContain('Sources:');
+    expect(ask.stdout).toContain('kitchen');
+    const documents = await runCli(['--server', baseUrl, 'documents', '-c', 'handbook']);
+    expect(documents.stdout).toContain('handbook/kitchen.txt');
+    const missing = await runCli(['--server', baseUrl, 'documents', '-c', 'nope']);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('no collection named "nope"');
   });
 
   it('re-indexes, cancels and deletes', async () => {

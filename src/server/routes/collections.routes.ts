@@ -3,14 +3,9 @@ import type { LoreApp } from '../../app/create-app.js';
 import type { Permission, Principal } from '../../core/identity/identity.records.js';
 import type { Collection } from '../../core/records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, signedIn } from '../openapi.js';
+import { commonErrors, json, signedIn } from '../openapi.js';
 import { CollectionSchema, IdParam } from '../schemas.js';
 import { checkCollectionName, createOwnedCollection } from './collection-access.js';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const CollectionBody = z
   .object({ name: z.string().min(1).max(100), description: z.string().max(2000).default('') })

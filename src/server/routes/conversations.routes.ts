@@ -5,13 +5,8 @@ import type { Conversation } from '../../core/conversation/conversation.records.
 import { LoreError } from '../../core/errors.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, signedIn } from '../openapi.js';
+import { commonErrors, json, signedIn } from '../openapi.js';
 import { CitationSchema, IdParam } from '../schemas.js';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const ConversationSchema = z
   .object({

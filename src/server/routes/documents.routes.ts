@@ -6,7 +6,7 @@ import type { Principal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, signedIn } from '../openapi.js';
+import { commonErrors, json, signedIn } from '../openapi.js';
 import { ChunkSchema, DocumentSchema, IdParam } from '../schemas.js';
 import { resolveUploadCollection } from './collection-access.js';
 
@@ -22,11 +22,6 @@ const UploadResultSchema = z
     collectionId: z.string(),
   })
   .openapi('UploadResult');
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const upload = createRoute({
   method: 'post',

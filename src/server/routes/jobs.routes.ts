@@ -6,13 +6,8 @@ import type { Principal } from '../../core/identity/identity.records.js';
 import type { Job } from '../../ports/queue.port.js';
 import type { IngestJobPayload } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, signedIn } from '../openapi.js';
+import { commonErrors, json, signedIn } from '../openapi.js';
 import { IdParam, JobSchema } from '../schemas.js';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 const getOne = createRoute({
   method: 'get',
