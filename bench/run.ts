@@ -29,7 +29,7 @@ const usage = `usage: npm run bench -- [options]
   --dense-budget S      seconds one vector index may spend on one pass over the queries (default 3)
   --connections N       concurrent HTTP connections for the http part (default 50)
   --http-duration S     seconds each HTTP endpoint is loaded (default 20)
-  --pg-workers LIST     postgres part: ingest worker processes to compare (default 1,2,4)
+  --pg-workers LIST     postgres part: ingest worker processes to compare (default 1,2,4; '' skips)
   --pg-ingest-docs N    postgres part: scifact documents ingested per worker count (default 1000)
   --pg-sizes LIST       postgres part: chunk counts for search latency (default 100000,1000000)
   --pg-dense-up-to N    postgres part: load vectors + HNSW for sizes up to N chunks (default 100000)
@@ -144,7 +144,10 @@ if (runs('http') && scifact) {
 }
 if (runs('postgres')) {
   const list = (name: string, raw: string | undefined) =>
-    (raw ?? '').split(',').map((item) => positive(name, item));
+    (raw ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((item) => positive(name, item));
   report.postgres = await runPostgresBench({
     scifact: loadScifact(dir),
     datasetsDir: dir,

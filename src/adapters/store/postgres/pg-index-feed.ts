@@ -14,6 +14,15 @@ export async function readChunkChanges(pool: PgPool, cursor?: ChangeCursor): Pro
   return inTransaction(
     pool,
     async (client) => {
+      const log = await client.query<{ oldest: number | null; newest: number | null }>(
+        `SELECT (SELECT min(id) FROM chunk_deletions) AS oldest,
+                pg_sequence_last_value(pg_get_serial_sequence('chunk_deletions', 'id')::regclass) AS newest`,
+      );
+      const newest = log.rows[0]?.newest ?? 0;
+      // Deletions after the cursor were pruned from the log before being read: start over.
+      const firstRetained = log.rows[0]?.oldest ?? newest + 1;
+      const reset = cursor !== undefined && cursor.lastDeletionId + 1 < firstRetained;
+      if (reset) cursor = undefined;
       const from = cursor ?? { lastRowId: 0, lastDeletionId: 0 };
       const rows = await client.query<{
         id: number;
@@ -33,10 +42,8 @@ export async function readChunkChanges(pool: PgPool, cursor?: ChangeCursor): Pro
             )
           ).rows
         : [];
-      const lastDeletionId = cursor
-        ? (deletions.at(-1)?.id ?? from.lastDeletionId)
-        : ((await client.query<{ id: number | null }>('SELECT max(id) AS id FROM chunk_deletions')).rows[0]
-            ?.id ?? 0);
+      // Without a cursor: the newest id ever assigned, even when the log was pruned since.
+      const lastDeletionId = cursor ? (deletions.at(-1)?.id ?? from.lastDeletionId) : newest;
       const added = rows.rows.map((row) => ({
         rowId: row.id,
         documentId: row.document_id,
@@ -47,6 +54,7 @@ export async function readChunkChanges(pool: PgPool, cursor?: ChangeCursor): Pro
         added,
         removedRowIds: deletions.map((row) => row.chunk_id),
         cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
+        ...(reset ? { reset: true } : {}),
       };
     },
     'repeatable read',
