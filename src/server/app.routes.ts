@@ -16,11 +16,13 @@ import { registerAskRoutes } from './routes/ask.routes.js';
 import { registerCollectionRoutes } from './routes/collections.routes.js';
 import { registerConversationRoutes } from './routes/conversations.routes.js';
 import { registerDocumentRoutes } from './routes/documents.routes.js';
+import { registerEvaluationRoutes } from './routes/evaluations.routes.js';
 import { registerIdentityRoutes } from './routes/identity.routes.js';
 import { registerJobRoutes } from './routes/jobs.routes.js';
 import { registerMcpRoutes } from './routes/mcp.routes.js';
 import { isOpenAiPath, registerOpenAiRoutes } from './routes/openai.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
+import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { registerWebUi } from './web-ui.js';
 
 /** What the HTTP layer needs beyond the app. */
@@ -89,6 +91,8 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   registerJobRoutes(http, app);
   registerConversationRoutes(http, app);
   registerAnalyticsRoutes(http, app);
+  registerSettingsRoutes(http, app);
+  registerEvaluationRoutes(http, app);
 
   registerSecuritySchemes(http);
   http.doc31('/api/v1/openapi.json', openApiInfo);

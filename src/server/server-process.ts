@@ -123,10 +123,11 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
       const left = () => Math.max(0, budget - (Date.now() - started));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
+      generationsStop.abort();
       const [job] = await Promise.all([
         runner ? runner.stop(left()) : Promise.resolve('idle' as const),
         scheduler?.stop(),
-        (generationsStop.abort(), Promise.race([generationLoop, delay(left())])),
+        Promise.race([generationLoop, delay(left())]),
       ]);
       const drained = await Promise.race([closed.then(() => true), delay(left()).then(() => false)]);
       if (!drained && 'closeAllConnections' in server) server.closeAllConnections();

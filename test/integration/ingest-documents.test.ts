@@ -23,7 +23,7 @@ describeWithDatasets('ingesting every file of datasets/documents', () => {
 
   beforeAll(async () => {
     // Tight bounds so hostile files are stopped quickly; the limits are what is under test.
-    app = await createTestApp({ parseTimeoutMs: 30_000, parseMemoryMb: 384 });
+    app = await createTestApp({ parseTimeoutMs: 120_000, parseMemoryMb: 384 });
     const rows = readManifest().filter((row) => !row.category.includes('expected') && row.status !== '');
     for (const row of rows) {
       const started = performance.now();

@@ -201,7 +201,9 @@ describe('operations endpoints', () => {
     const notFound = await http.request('/api/v1/nowhere', { headers: { 'X-Request-Id': 'abc-123' } });
     expect(notFound.headers.get('x-request-id')).toBe('abc-123');
     expect(await notFound.json()).toMatchObject({ error: { code: 'not_found', requestId: 'abc-123' } });
-    const unsafe = await http.request('/api/v1/nowhere', { headers: { 'X-Request-Id': 'a b\u0007<script>' } });
+    const unsafe = await http.request('/api/v1/nowhere', {
+      headers: { 'X-Request-Id': 'a b\u0007<script>' },
+    });
     const id = unsafe.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(await unsafe.json()).toMatchObject({ error: { requestId: id } });

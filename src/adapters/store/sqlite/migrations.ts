@@ -213,7 +213,7 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 4,
+    version: 3,
     name: 'evaluation runs',
     sql: `
       CREATE TABLE evaluations (

@@ -1,0 +1,135 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readBeirDataset } from '../../adapters/dataset/beir.reader.js';
+import { toLoreError } from '../../core/errors.js';
+import { evaluate, type RunLine } from '../../core/eval/evaluate.service.js';
+import { ndcgAt, recallAt, reciprocalRankAt } from '../../core/eval/metrics.js';
+import type { EvaluationStore, QueryScore } from '../../ports/evaluation.port.js';
+import type { Queue } from '../../ports/queue.port.js';
+import { createApp, type LoreApp } from '../create-app.js';
+
+export const evaluationJobKind = 'evaluation';
+
+/** Payload of an `evaluation` job: the run and the dataset folder to read. */
+export interface EvaluationJobPayload {
+  evaluationId: string;
+  folder: string;
+  /** Unpacked upload to delete afterwards. */
+  cleanup?: string;
+  split?: string;
+}
+
+/**
+ * Runs `evaluation` jobs from the durable queue, one at a time, each in a throwaway store (as
+ * `lore eval` does), recording progress on the job and the result in the EvaluationStore.
+ */
+export class EvaluationJobRunner {
+  private running = false;
+  private readonly workerId = `evaluation:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    private readonly app: LoreApp,
+    private readonly queue: Queue,
+    private readonly evaluations: EvaluationStore,
+  ) {}
+
+  /** Drains queued evaluation jobs in the background; a no-op while already draining. */
+  notify(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.drain().finally(() => {
+      this.running = false;
+    });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const job = await this.queue.claim([evaluationJobKind], this.workerId, 120_000);
+      if (!job) return;
+      const payload = job.payload as EvaluationJobPayload;
+      let lastBeat = 0;
+      const beat = (progress: Record<string, number>) => {
+        if (Date.now() - lastBeat < 500) return;
+        lastBeat = Date.now();
+        void this.queue.heartbeat(job.id, this.workerId, 120_000, progress).catch(() => undefined);
+      };
+      try {
+        await this.evaluations.update(payload.evaluationId, { state: 'running' });
+        const result = await this.run(payload, beat);
+        await this.evaluations.update(payload.evaluationId, {
+          state: 'done',
+          report: result.report,
+          perQuery: result.perQuery,
+          finishedAt: new Date().toISOString(),
+        });
+        await this.queue.complete(job.id, this.workerId);
+      } catch (error) {
+        const problem = toLoreError(error);
+        await this.evaluations.update(payload.evaluationId, {
+          state: 'failed',
+          error: problem.message,
+          finishedAt: new Date().toISOString(),
+        });
+        await this.queue.fail(job.id, this.workerId, problem.message, false);
+      } finally {
+        if (payload.cleanup) await rm(payload.cleanup, { recursive: true, force: true });
+      }
+    }
+  }
+
+  private async run(payload: EvaluationJobPayload, beat: (progress: Record<string, number>) => void) {
+    const dataset = readBeirDataset(payload.folder, payload.split ?? 'test');
+    const dataDir = await mkdtemp(join(tmpdir(), 'lore-eval-'));
+    const { databaseUrl: _database, blobUrl: _blobs, ...config } = this.app.config;
+    const throwaway = await createApp({ ...config, dataDir }, { keepOriginals: false });
+    try {
+      const mode = throwaway.embedder ? 'hybrid' : 'lexical';
+      const { report, run } = await evaluate(
+        dataset,
+        {
+          ingest: (input) => throwaway.ingest.ingest(input),
+          search: throwaway.search,
+          concurrency: config.parseConcurrency,
+        },
+        {
+          mode,
+          onProgress: (phase, done, total) =>
+            beat(
+              phase === 'ingest'
+                ? { documents: done, documentsTotal: total }
+                : { queries: done, queriesTotal: total },
+            ),
+        },
+      );
+      return { report, perQuery: perQueryScores(run, dataset.qrels) };
+    } finally {
+      await throwaway.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** nDCG@10, Recall@100 and MRR@10 of each judged query, from the TREC run lines. */
+export function perQueryScores(
+  run: readonly RunLine[],
+  qrels: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): QueryScore[] {
+  const ranked = new Map<string, string[]>();
+  for (const line of run) {
+    const [queryId, , documentId] = line.split(' ');
+    if (!queryId || !documentId) continue;
+    const list = ranked.get(queryId) ?? [];
+    list.push(documentId);
+    ranked.set(queryId, list);
+  }
+  return [...qrels.entries()].map(([queryId, judged]) => {
+    const list = ranked.get(queryId) ?? [];
+    return {
+      queryId,
+      ndcgAt10: ndcgAt(list, judged, 10),
+      recallAt100: recallAt(list, judged, 100),
+      mrrAt10: reciprocalRankAt(list, judged, 10),
+    };
+  });
+}
