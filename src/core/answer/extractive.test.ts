@@ -20,7 +20,12 @@ const source = (n: number, start: number, body: string): Source => ({
 describe('extractSentences', () => {
   it('picks the sentences covering the question, each with its exact span', () => {
     const offset = 100;
-    const chosen = extractSentences('How are lost badges replaced?', [source(1, offset, text)], () => 1, 2);
+    const chosen = extractSentences(
+      'Who must wear a badge, and how are lost badges replaced?',
+      [source(1, offset, text)],
+      () => 1,
+      2,
+    );
     expect(chosen[0]?.text).toBe('Visitors must wear a badge at all times inside the building.');
     expect(chosen[1]?.text).toBe('Lost badges are replaced by the security desk within one working day.');
     for (const sentence of chosen) {
@@ -29,6 +34,13 @@ describe('extractSentences', () => {
       );
       expect(sentence.citation.quote).toBe(sentence.text);
     }
+  });
+
+  it('leaves out sentences far weaker than the best one', () => {
+    const chosen = extractSentences('How are lost badges replaced?', [source(1, 0, text)], () => 1, 3);
+    expect(chosen.map((sentence) => sentence.text)).toEqual([
+      'Lost badges are replaced by the security desk within one working day.',
+    ]);
   });
 
   it('ignores question words and bare headings', () => {

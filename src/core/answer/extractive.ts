@@ -7,6 +7,9 @@ export interface ExtractiveSentence {
   score: number;
 }
 
+/** Sentences scoring below this share of the best one are left out. */
+const relativeFloor = 0.6;
+
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 
 /**
@@ -41,8 +44,11 @@ export function extractSentences(
     }
   }
   candidates.sort((a, b) => b.score - a.score);
+  // A sentence far weaker than the best one is noise next to it (e.g. one shared word).
+  const floor = (candidates[0]?.score ?? 0) * relativeFloor;
   const chosen: ExtractiveSentence[] = [];
   for (const candidate of candidates) {
+    if (candidate.score < floor) break;
     const plain = normalise(candidate.text);
     if (
       chosen.some((other) => normalise(other.text).includes(plain) || plain.includes(normalise(other.text)))
