@@ -64,7 +64,7 @@ export function pdfOpenError(
     }
     return new LoreError(
       'file_encrypted',
-      `${fileName} is encrypted: a password is needed to open it (pass it with --password, or the "password" field of the upload)`,
+      `${fileName} is encrypted: a password is needed to open it (with the CLI pass it as --password; or upload a copy saved without a password)`,
       { details: { fileName } },
     );
   }
