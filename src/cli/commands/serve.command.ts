@@ -1,15 +1,17 @@
 import type { Command } from 'commander';
+import type { LoreApp } from '../../app/create-app.js';
 import { createLogger } from '../../app/logger.js';
+import { detectOllama, ollamaSuggestion } from '../../app/ollama-detect.js';
 import { createRoutes } from '../../server/app.routes.js';
 import { prepareIdentity } from '../../server/auth/bootstrap.js';
 import { startServerProcess } from '../../server/server-process.js';
 import { type GlobalOptions, openApp } from '../context.js';
 
-/** `lore serve`: the minimal search/ask page and JSON/SSE endpoints on LORE_HOST:LORE_PORT. */
+/** `lore serve`: the web UI, the APIs and the worker (by LORE_ROLES) on LORE_HOST:LORE_PORT. */
 export function registerServe(program: Command, global: () => GlobalOptions): void {
   program
     .command('serve')
-    .description('serve the search/ask page and API (default http://127.0.0.1:7860)')
+    .description('serve the web UI, the APIs and the ingestion worker (default http://127.0.0.1:7860)')
     .option('--host <host>', 'address to bind (overrides LORE_HOST)')
     .option('--port <port>', 'port (overrides LORE_PORT)')
     .action(async (options: { host?: string; port?: string }) => {
@@ -22,6 +24,7 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
         await app.close();
         throw error;
       });
+      void offerOllama(app);
       startServerProcess(app, {
         logger,
         tasks: identity.tasks,
@@ -34,4 +37,19 @@ export function registerServe(program: Command, global: () => GlobalOptions): vo
           }),
       });
     });
+}
+
+/**
+ * Without a chat model or embedder, looks for an Ollama server on localhost and prints the settings
+ * that would use its models (nothing is changed without the user's say-so).
+ */
+async function offerOllama(app: LoreApp): Promise<void> {
+  const needs = { chat: !app.languageModel, embedder: !app.embedder };
+  if (!needs.chat && !needs.embedder) return;
+  const offer = await detectOllama();
+  const lines = offer ? ollamaSuggestion(offer, needs) : [];
+  if (lines.length === 0) return;
+  process.stdout.write(
+    `Ollama is running on ${offer!.baseUrl}. To answer with its models, restart Lore with:\n  ${lines.join(' \\\n  ')} npm start\n`,
+  );
 }
