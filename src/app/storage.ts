@@ -13,6 +13,7 @@ import { PgAnalyticsStore } from '../adapters/store/postgres/pg.analytics-store.
 import { PgAuditLog } from '../adapters/store/postgres/pg.audit-log.js';
 import { PgConversationStore } from '../adapters/store/postgres/pg.conversation-store.js';
 import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.js';
+import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-store.js';
 import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
 import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
 import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
@@ -59,8 +60,8 @@ export interface Storage {
   conversations: ConversationStore;
   analytics: AnalyticsStore;
   audit: AuditLog;
-  /** Evaluation runs (the evaluation page); absent where the backend has no adapter yet (PostgreSQL). */
-  evaluations?: EvaluationStore;
+  /** Evaluation runs (the evaluation page). */
+  evaluations: EvaluationStore;
   /** Retrieval inside the database; absent for the embedded backend (in-memory indexes). */
   lexicalRetriever?: (params: Bm25Params) => LexicalRetriever;
   denseRetriever?: (embedder: Embedder) => DenseRetriever;
@@ -68,7 +69,9 @@ export interface Storage {
 }
 
 /** The blob store LORE_BLOB_URL names: S3, a folder (a shared volume such as EFS), or `<dataDir>/blobs`. */
-export function openBlobStore(config: LoreConfig): BlobStore {
+export function openBlobStore(
+  config: Pick<LoreConfig, 'dataDir' | 'blobUrl' | 's3Region' | 's3Endpoint'>,
+): BlobStore {
   const url = config.blobUrl;
   if (!url) return new FileBlobStore(join(config.dataDir, 'blobs'));
   if (url.startsWith('s3://')) {
@@ -79,6 +82,11 @@ export function openBlobStore(config: LoreConfig): BlobStore {
     });
   }
   return new FileBlobStore(url.startsWith('file://') ? fileURLToPath(url) : url);
+}
+
+/** Releases what a blob store from `openBlobStore` holds (the S3 client's connections). */
+export function closeBlobStore(blobs: BlobStore): void {
+  if (blobs instanceof S3BlobStore) blobs.close();
 }
 
 /**
@@ -112,6 +120,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       conversations: new PgConversationStore(pool),
       analytics: new PgAnalyticsStore(pool),
       audit: new PgAuditLog(pool),
+      evaluations: new PgEvaluationStore(pool),
       lexicalRetriever: (params) => new PgLexicalRetriever(pool, params),
       denseRetriever: (embedder) => new PgDenseRetriever(pool, embedder, { efSearch: config.dbHnswEfSearch }),
       async close() {

@@ -81,6 +81,15 @@ describeWithPostgres('PostgreSQL schema migrations and moving an embedded instal
     const user = await embedded.identity.createUser({ email: 'Ada@Example.com', name: 'Ada', role: 'admin' });
     await embedded.store.setSetting('theme', 'dark');
     await embedded.queue.enqueue('ingest-file', { blobKey: 'x'.repeat(64) });
+    await embedded.evaluations?.create({
+      id: 'eval-moved',
+      dataset: 'scifact',
+      source: 'folder',
+      state: 'done',
+      createdAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:05:00.000Z',
+      perQuery: [{ queryId: 'q1', ndcgAt10: 1, recallAt100: 1, mrrAt10: 0.5 }],
+    });
     const before = await embedded.search.search({ query: 'harbour office', limit: 5 });
     await embedded.close();
 
@@ -115,6 +124,11 @@ describeWithPostgres('PostgreSQL schema migrations and moving an embedded instal
       });
       expect(await app.store.getSetting('theme')).toBe('dark');
       expect((await app.queue.counts()).queued).toBe(1);
+      expect(await app.evaluations?.get('eval-moved')).toMatchObject({
+        state: 'done',
+        finishedAt: '2026-01-01T10:05:00.000Z',
+        perQuery: [{ queryId: 'q1', ndcgAt10: 1, recallAt100: 1, mrrAt10: 0.5 }],
+      });
       // New writes continue the embedded row ids.
       const next = await app.ingest.ingest({
         bytes: new TextEncoder().encode('A new harbour note after the move.'),

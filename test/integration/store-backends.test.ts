@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChunkDraft } from '../../src/core/document.js';
+import type { EvaluationReport } from '../../src/core/eval/evaluate.service.js';
 import type { DocumentWrite } from '../../src/ports/store.port.js';
 import { type BackendUnderTest, backends, type OpenBackend } from '../fixtures/backends.js';
 import { describeRequiring } from '../fixtures/datasets.js';
 
-// The Store, Queue and Maintenance contracts, asserted identically against the embedded SQLite
+// The Store, Queue, Maintenance and EvaluationStore contracts, asserted identically against the embedded SQLite
 // backend and PostgreSQL.
 
 function writeOf(
@@ -201,6 +202,70 @@ function suite(backend: BackendUnderTest) {
       expect(await maintenance.requeueExpiredJobs()).toEqual({ requeued: 1, failed: 0 });
       expect((await queue.get(job.id))?.state).toBe('queued');
       await maintenance.ping();
+    });
+
+    it('evaluations: records a run, updates it as it runs, lists newest first without per-query scores', async () => {
+      const evaluations = open.storage.evaluations;
+      const report: EvaluationReport = {
+        dataset: 'scifact',
+        mode: 'lexical',
+        documents: 10,
+        failedDocuments: 0,
+        queries: 2,
+        ndcgAt10: 0.5,
+        recallAt100: 0.75,
+        mrrAt10: 0.25,
+        latencyMs: { p50: 1.5, p95: 3 },
+        lexicalLatencyMs: { p50: 0.5, p95: 1 },
+        ingestSeconds: 2,
+        documentsPerSecond: 5,
+      };
+      const perQuery = [{ queryId: 'q1', ndcgAt10: 1, recallAt100: 1, mrrAt10: 1 }];
+      await evaluations.create({
+        id: 'eval-1',
+        dataset: 'scifact',
+        source: 'folder',
+        state: 'queued',
+        createdBy: 'user-1',
+        createdAt: '2026-01-01T10:00:00.000Z',
+      });
+      await evaluations.create({
+        id: 'eval-2',
+        dataset: 'mine.zip',
+        source: 'upload',
+        state: 'queued',
+        createdAt: '2026-01-02T10:00:00.000Z',
+      });
+      expect(await evaluations.get('missing')).toBeUndefined();
+      await evaluations.update('eval-1', { jobId: 'job-1', state: 'running' });
+      await evaluations.update('eval-1', {
+        state: 'done',
+        finishedAt: '2026-01-01T10:05:00.000Z',
+        report,
+        perQuery,
+      });
+      await evaluations.update('eval-2', { state: 'failed', error: 'no qrels' });
+      await evaluations.update('eval-2', {});
+      expect(await evaluations.get('eval-1')).toEqual({
+        id: 'eval-1',
+        dataset: 'scifact',
+        source: 'folder',
+        state: 'done',
+        jobId: 'job-1',
+        createdBy: 'user-1',
+        createdAt: '2026-01-01T10:00:00.000Z',
+        finishedAt: '2026-01-01T10:05:00.000Z',
+        report,
+        perQuery,
+      });
+      const listed = await evaluations.list(10);
+      expect(listed.map((run) => [run.id, run.state, run.error])).toEqual([
+        ['eval-2', 'failed', 'no qrels'],
+        ['eval-1', 'done', undefined],
+      ]);
+      expect(listed[1]).toMatchObject({ report });
+      expect(listed[1]?.perQuery).toBeUndefined();
+      expect(await evaluations.list(1)).toHaveLength(1);
     });
   });
 }

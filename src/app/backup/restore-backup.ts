@@ -1,14 +1,17 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { PgRestorer } from '../../adapters/store/postgres/pg.restorer.js';
 import { SqliteRestorer } from '../../adapters/store/sqlite/sqlite.snapshots.js';
 import type { LoreConfig } from '../../config/config.schema.js';
 import { LoreError } from '../../core/errors.js';
+import type { BlobStore } from '../../ports/blob-store.port.js';
 import type { DatabaseRestorer } from '../../ports/snapshot.port.js';
+import { closeBlobStore, openBlobStore } from '../storage.js';
 import {
   type BackupHeader,
   type BackupManifest,
@@ -31,26 +34,44 @@ export interface RestoreResult {
   counts: Record<string, number>;
 }
 
+/** What a restore writes to: the data folder, the database (PostgreSQL) and the blob store. */
+export type RestoreTarget = Pick<
+  LoreConfig,
+  'dataDir' | 'databaseUrl' | 'blobUrl' | 's3Region' | 's3Endpoint'
+>;
+
 /** The restore side of each database backend; a server backend adds its restorer here. */
-export function restorerFor(backend: string, config: Pick<LoreConfig, 'dataDir'>): DatabaseRestorer {
+export function restorerFor(backend: string, config: RestoreTarget): DatabaseRestorer {
   if (backend === 'sqlite') return new SqliteRestorer(config.dataDir);
+  if (backend === 'postgres') {
+    if (!config.databaseUrl) {
+      throw new LoreError(
+        'invalid_request',
+        'this is a backup of the postgres backend: set LORE_DATABASE_URL to the empty PostgreSQL database to restore it into',
+      );
+    }
+    return new PgRestorer(config.databaseUrl);
+  }
   throw new LoreError('invalid_request', `this Lore cannot restore a backup of the ${backend} backend`);
 }
 
 /**
- * Restores an archive written by `writeBackup` into `config.dataDir`, which must hold no database
- * and no originals (or `force`). Every member is extracted to a staging folder and checked against
- * the manifest (sha256 and size; originals also against their content address) before anything in
- * the data folder is touched; a backup from a newer schema is refused from its first member. The
- * database is migrated to this Lore's schema; in-memory indexes rebuild when Lore starts.
+ * Restores an archive written by `writeBackup` into the backend's database (`config.dataDir`, or
+ * the PostgreSQL database at `config.databaseUrl` for a postgres backup) and the configured blob
+ * store (`LORE_BLOB_URL`, else `<dataDir>/blobs`), which must hold no data and no originals (or
+ * `force`). Every member is extracted to a staging folder in `config.dataDir` and checked against
+ * the manifest (sha256 and size; originals also against their content address) before the target
+ * is touched; a backup from a newer schema is refused from its first member. The database is
+ * migrated to this Lore's schema; originals go through `BlobStore.put`; in-memory indexes rebuild
+ * when Lore starts.
  */
 export async function restoreBackup(
-  config: Pick<LoreConfig, 'dataDir'>,
+  config: RestoreTarget,
   file: string,
   options: RestoreOptions = {},
 ): Promise<RestoreResult> {
-  const blobsDir = join(config.dataDir, 'blobs');
   await mkdir(config.dataDir, { recursive: true });
+  const blobs = openBlobStore(config);
   const staging = await mkdtemp(join(config.dataDir, '.restore-'));
   try {
     let header: BackupHeader | undefined;
@@ -81,7 +102,7 @@ export async function restoreBackup(
             `the backup has schema version ${header.schemaVersion}, newer than this Lore supports (${restorer.latestSchemaVersion}); restore it with Lore ${header.loreVersion} or newer`,
           );
         }
-        await ensureTarget(restorer, blobsDir, options.force === true);
+        await ensureTarget(restorer, blobs, config.dataDir, options.force === true);
         continue;
       }
       found.set(entry.name, await extract(entry.body, join(staging, entry.name)));
@@ -92,7 +113,9 @@ export async function restoreBackup(
 
     if (options.force) {
       await restorer.clear();
-      await rm(blobsDir, { recursive: true, force: true });
+      const keys: string[] = [];
+      for await (const key of blobs.keys()) keys.push(key);
+      for (const key of keys) await blobs.delete(key);
     }
     const databaseFiles = [...found.keys()]
       .filter((name) => name.startsWith(databasePrefix))
@@ -108,12 +131,13 @@ export async function restoreBackup(
     }
     for (const name of found.keys()) {
       if (!name.startsWith(blobsPrefix)) continue;
-      const target = join(config.dataDir, name);
-      await mkdir(dirname(target), { recursive: true });
-      await rename(join(staging, name), target);
+      const key = await blobs.put(await readFile(join(staging, name)));
+      if (key !== basename(name))
+        throw new LoreError('storage_error', `the blob store keeps ${name} under another key (${key})`);
     }
     return { manifest, counts };
   } finally {
+    closeBlobStore(blobs);
     await rm(staging, { recursive: true, force: true });
   }
 }
@@ -128,13 +152,24 @@ function checkHeader(value: BackupManifest): BackupHeader {
   return value;
 }
 
-async function ensureTarget(restorer: DatabaseRestorer, blobsDir: string, force: boolean): Promise<void> {
+async function ensureTarget(
+  restorer: DatabaseRestorer,
+  blobs: BlobStore,
+  dataDir: string,
+  force: boolean,
+): Promise<void> {
   if (force) return;
-  const blobs = await readdir(blobsDir).catch(() => [] as string[]);
-  if (!(await restorer.isEmpty()) || blobs.length > 0) {
+  let hasOriginals = false;
+  for await (const _ of blobs.keys()) {
+    hasOriginals = true;
+    break;
+  }
+  if (!(await restorer.isEmpty()) || hasOriginals) {
+    const where =
+      restorer.backend === 'sqlite' ? `the data folder ${dataDir}` : `the ${restorer.backend} target`;
     throw new LoreError(
       'conflict',
-      `the data folder ${dirname(blobsDir)} already holds a database or original files; restore into an empty folder or pass --force to replace them`,
+      `${where} already holds a database or original files; restore into an empty folder or pass --force to replace them`,
     );
   }
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { redactUrl } from '../../adapters/store/postgres/database.js';
 import { restoreBackup } from '../../app/backup/restore-backup.js';
 import { writeBackup } from '../../app/backup/write-backup.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -47,8 +48,12 @@ export function registerBackup(program: Command, global: () => GlobalOptions): v
       const summary = Object.entries({ ...counts, blobs: manifest.counts.blobs ?? 0 })
         .map(([name, count]) => `${count} ${name}`)
         .join(', ');
+      const into =
+        manifest.backend === 'postgres' && config.databaseUrl
+          ? redactUrl(config.databaseUrl)
+          : config.dataDir;
       process.stdout.write(
-        `restored ${resolve(file)} (Lore ${manifest.loreVersion}, ${manifest.createdAt}) into ${config.dataDir}: ${summary}\n`,
+        `restored ${resolve(file)} (Lore ${manifest.loreVersion}, ${manifest.createdAt}) into ${into}: ${summary}\n`,
       );
     });
 }

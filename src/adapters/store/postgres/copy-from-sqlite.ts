@@ -6,8 +6,8 @@ import { vectorLiteral } from './rows.js';
 
 // `lore migrate-store`: copies an embedded database into an empty, migrated PostgreSQL database
 // without re-parsing anything: documents, texts, chunks with their row ids and analysed terms,
-// vectors, jobs, settings, users, sharing, conversations, analytics and the audit log. Postings
-// and BM25 statistics are derived from the copied terms in SQL.
+// vectors, jobs, settings, users, sharing, conversations, analytics, the audit log and evaluation
+// runs. Postings and BM25 statistics are derived from the copied terms in SQL.
 
 type Row = Record<string, unknown>;
 
@@ -211,6 +211,24 @@ const tables: TableCopy[] = [
     table: 'audit_log',
     columns: ['id', 'at', 'actor_id', 'action', 'target', 'details', 'ip'],
     orderBy: 'id',
+    optional: true,
+  },
+  {
+    table: 'evaluations',
+    columns: [
+      'id',
+      'dataset',
+      'source',
+      'state',
+      'job_id',
+      'created_by',
+      'created_at',
+      'finished_at',
+      'report',
+      'per_query',
+      'error',
+    ],
+    orderBy: 'created_at, id',
     optional: true,
   },
 ];

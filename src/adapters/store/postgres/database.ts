@@ -108,8 +108,15 @@ export async function assertSchemaCurrent(db: Queryable, where: string): Promise
   }
 }
 
-/** Applies pending migrations, each in its own transaction, under an advisory lock. Returns the version reached. */
-export async function migratePostgres(pool: PgPool, where: string): Promise<{ from: number; to: number }> {
+/**
+ * Applies pending migrations (up to `upTo`, default all), each in its own transaction, under an
+ * advisory lock. Returns the version reached.
+ */
+export async function migratePostgres(
+  pool: PgPool,
+  where: string,
+  upTo: number = latestVersion,
+): Promise<{ from: number; to: number }> {
   const client = await pool.connect().catch((error: Error) => {
     throw new LoreError('storage_error', `cannot reach the database at ${where}: ${error.message}`, {
       cause: error,
@@ -127,7 +134,8 @@ export async function migratePostgres(pool: PgPool, where: string): Promise<{ fr
         `the database at ${where} has schema version ${status.current}, newer than this Lore supports (${status.latest}); upgrade Lore`,
       );
     }
-    for (const migration of status.pending) {
+    const pending = status.pending.filter((migration) => migration.version <= upTo);
+    for (const migration of pending) {
       try {
         await client.query('BEGIN');
         await client.query(migration.sql);
@@ -145,7 +153,7 @@ export async function migratePostgres(pool: PgPool, where: string): Promise<{ fr
         );
       }
     }
-    return { from: status.current, to: Math.max(status.current, status.latest) };
+    return { from: status.current, to: Math.max(status.current, pending.at(-1)?.version ?? 0) };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [migrationLockKey]).catch(() => undefined);
     client.release();

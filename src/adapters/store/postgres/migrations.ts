@@ -269,4 +269,24 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX audit_log_by_action ON audit_log (action, id);
     `,
   },
+  {
+    version: 3,
+    name: 'evaluation runs',
+    sql: `
+      CREATE TABLE evaluations (
+        id text PRIMARY KEY,
+        dataset text NOT NULL,
+        source text NOT NULL CHECK (source IN ('folder', 'upload')),
+        state text NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+        job_id text,
+        created_by text,
+        created_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        report jsonb,
+        per_query jsonb,
+        error text
+      );
+      CREATE INDEX evaluations_by_created ON evaluations (created_at DESC, id DESC);
+    `,
+  },
 ];

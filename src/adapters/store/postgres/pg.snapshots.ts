@@ -30,9 +30,11 @@ export const snapshotTables = [
   'messages',
   'questions',
   'audit_log',
+  'evaluations',
 ] as const;
 
-const countedTables = ['collections', 'documents', 'chunks', 'chunk_vectors', 'jobs', 'users'];
+/** Tables whose row counts go into the manifest (and are checked again after a restore). */
+export const countedTables = ['collections', 'documents', 'chunks', 'chunk_vectors', 'jobs', 'users'];
 
 /**
  * Logical snapshots of the PostgreSQL database: one JSON-lines file per table, all read in one
