@@ -4,10 +4,12 @@ import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
 import { AccessService } from '../core/identity/access.service.js';
+import type { CollectionEmbeddings } from '../core/index-generation/collection-embeddings.service.js';
 import type { EmbeddingGenerations } from '../core/index-generation/embedding-generations.service.js';
 import { IngestService } from '../core/ingest/ingest.service.js';
+import { CollectionDenseRoutes } from '../core/search/collection-dense-routes.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
-import { SearchService } from '../core/search/search.service.js';
+import { type SearchDependencies, SearchService } from '../core/search/search.service.js';
 import { VectorIndex } from '../core/search/vector-index.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
@@ -20,7 +22,7 @@ import type { IdentityStore } from '../ports/identity.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
-import type { LexicalRetriever } from '../ports/retriever.port.js';
+import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
 import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
 import { wireModels } from './model-wiring.js';
@@ -53,6 +55,8 @@ export interface LoreApp {
   languageModel?: LanguageModel;
   /** Embedding index generations (build/switch jobs); set when an embedder is configured. */
   generations?: EmbeddingGenerations;
+  /** Per-collection embedding profiles (build/switch jobs per collection); set with `generations`. */
+  collectionEmbeddings?: CollectionEmbeddings;
   /** Evaluation runs (absent where the storage backend has no adapter for them yet). */
   evaluations?: EvaluationStore;
   close(): Promise<void>;
@@ -101,6 +105,9 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     parsing,
     chunker: new StructureChunker(),
     ...(embedder ? { embedder } : {}),
+    ...(models.collectionEmbeddings
+      ? { collectionEmbedder: (id: string) => models.collectionEmbeddings!.activeEmbedder(id) }
+      : {}),
     options: {
       maxTokens: config.chunkTokens,
       overlapTokens: config.chunkOverlapTokens,
@@ -115,12 +122,11 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     fieldWeights: { title: config.bm25TitleWeight, body: 1 },
   };
   const lexical = storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
+  const denseIndexFor = (of: Embedder) => storage.denseRetriever?.(of) ?? new VectorIndex(store, of);
   const search = new SearchService({
     store,
     lexical,
-    ...(embedder
-      ? { dense: { index: storage.denseRetriever?.(embedder) ?? new VectorIndex(store, embedder), embedder } }
-      : {}),
+    ...(embedder ? { dense: denseSearch(store, embedder, denseIndexFor, models.collectionEmbeddings) } : {}),
     ...(models.reranker ? { reranker: models.reranker } : {}),
     fusion: { k: config.rrfK, lexicalWeight: config.lexicalWeight, denseWeight: config.denseWeight },
   });
@@ -153,10 +159,24 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...(embedder ? { embedder } : {}),
     ...(languageModel ? { languageModel } : {}),
     ...(models.generations ? { generations: models.generations } : {}),
+    ...(models.collectionEmbeddings ? { collectionEmbeddings: models.collectionEmbeddings } : {}),
     ...(storage.evaluations ? { evaluations: storage.evaluations } : {}),
     async close() {
       await parsing.close();
       await storage.close();
     },
   };
+}
+
+/** The dense side of search: the default index, split per collection embedder when profiles are in use. */
+function denseSearch(
+  store: Store,
+  embedder: Embedder,
+  indexFor: (embedder: Embedder) => DenseRetriever,
+  collections: CollectionEmbeddings | undefined,
+): NonNullable<SearchDependencies['dense']> {
+  const fallback = { index: indexFor(embedder), embedder };
+  if (!collections) return fallback;
+  const routing = new CollectionDenseRoutes({ store, collections, fallback, indexFor });
+  return { ...fallback, routes: (filter) => routing.routes(filter) };
 }

@@ -1,5 +1,6 @@
 import type { LoreConfig } from '../config/config.schema.js';
 import type { AskDependencies } from '../core/answer/ask.service.js';
+import { CollectionEmbeddings } from '../core/index-generation/collection-embeddings.service.js';
 import {
   ActiveEmbedder,
   EmbeddingGenerations,
@@ -28,6 +29,8 @@ export interface WiredModels {
   reranker?: Reranker;
   /** Embedding index generations; undefined without an embedder. */
   generations?: EmbeddingGenerations;
+  /** Per-collection embedding profiles; set with `generations`. */
+  collectionEmbeddings?: CollectionEmbeddings;
   /** Extra AskService dependencies: routes, multi-query/HyDE search, prices. */
   askDependencies(search: SearchService): Pick<AskDependencies, 'routes' | 'transformingSearch' | 'prices'>;
 }
@@ -46,10 +49,17 @@ export async function wireModels(
     overrides.languageModel === null ? undefined : (overrides.languageModel ?? createLanguageModel(config));
   let embedder = overrides.embedder === null ? undefined : (overrides.embedder ?? createEmbedder(config));
   let generations: EmbeddingGenerations | undefined;
+  let collectionEmbeddings: CollectionEmbeddings | undefined;
   if (embedder && overrides.embedder === undefined) {
     const profiles = embeddingProfiles(config);
     const embedderFor = (profile: string) => createProfileEmbedder(config, profile);
-    generations = new EmbeddingGenerations({ ...storage, embedderFor });
+    generations = new EmbeddingGenerations({
+      ...storage,
+      embedderFor,
+      collectionsUsing: (embedderId) =>
+        collectionEmbeddings?.collectionsUsing(embedderId) ?? Promise.resolve([]),
+    });
+    collectionEmbeddings = new CollectionEmbeddings({ ...storage, embedderFor, deployment: generations });
     const state = await generations.reconcile(config.embeddingProfile);
     const active = state.active;
     const serving =
@@ -68,6 +78,7 @@ export async function wireModels(
     ...(languageModel ? { languageModel } : {}),
     ...(reranker ? { reranker } : {}),
     ...(generations ? { generations } : {}),
+    ...(collectionEmbeddings ? { collectionEmbeddings } : {}),
     askDependencies(search) {
       const routes = languageModel ? createModelRoutes(config, languageModel) : undefined;
       return {

@@ -2610,7 +2610,7 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Rename or describe a collection (owner) */
+        /** Rename or describe a collection, or change its embedding profile (owner); progress in `embedding.generation` */
         patch: {
             parameters: {
                 query?: never;
@@ -4802,6 +4802,19 @@ export interface components {
             /** @enum {string} */
             permission: "reader" | "editor" | "owner";
             documentCount: number;
+            embedding?: {
+                profile: string;
+                embedderId: string;
+                generation?: {
+                    profile: string;
+                    embedderId: string;
+                    jobId: string;
+                    /** @enum {string} */
+                    state: "queued" | "running" | "done" | "failed" | "cancelled";
+                    done: number;
+                    total: number;
+                };
+            };
         };
         NewCollection: {
             name: string;
@@ -4811,6 +4824,7 @@ export interface components {
         CollectionPatch: {
             name?: string;
             description?: string;
+            embeddingProfile?: string;
         };
         UploadResult: {
             files: {

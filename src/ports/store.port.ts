@@ -93,7 +93,8 @@ export interface Store {
   getChunks(rowIds: readonly number[]): Promise<ChunkRecord[]>;
   /** A document's chunks in order. */
   listDocumentChunks(documentId: string): Promise<ChunkRecord[]>;
-  countChunks(): Promise<number>;
+  /** Chunks in the store, or in one collection. */
+  countChunks(collectionId?: string): Promise<number>;
 
   /** Rows added and removed since `cursor` (from the start when undefined). */
   chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges>;
@@ -103,17 +104,20 @@ export interface Store {
 
   /** Vectors of one embedder, for loading a dense index. */
   loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
-  /** Chunks that have no vector from this embedder yet. */
-  chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]>;
+  /** Chunks (of one collection, when given) that have no vector from this embedder yet. */
+  chunksMissingVectors(embedderId: string, limit: number, collectionId?: string): Promise<ChunkRecord[]>;
   putVectors(
     embedderId: string,
     dimension: number,
     rows: { rowId: number; vector: Float32Array }[],
   ): Promise<void>;
-  /** How many chunks have a vector from this embedder (index-generation progress). */
-  countVectors(embedderId: string): Promise<number>;
-  /** Deletes every vector of one embedder (a retired index generation); returns how many. */
-  deleteVectors(embedderId: string): Promise<number>;
+  /** How many chunks (of one collection, when given) have a vector from this embedder (index-generation progress). */
+  countVectors(embedderId: string, collectionId?: string): Promise<number>;
+  /**
+   * Deletes every vector of one embedder (a retired index generation), or only those of one
+   * collection's chunks; returns how many.
+   */
+  deleteVectors(embedderId: string, collectionId?: string): Promise<number>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;

@@ -20,6 +20,23 @@ export const CollectionSchema = z
     /** The caller's access. */
     permission: z.enum(['reader', 'editor', 'owner']),
     documentCount: z.number().int(),
+    /** The embedding profile serving the collection and, while one is built, the new generation. */
+    embedding: z
+      .object({
+        profile: z.string(),
+        embedderId: z.string(),
+        generation: z
+          .object({
+            profile: z.string(),
+            embedderId: z.string(),
+            jobId: z.string(),
+            state: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+            done: z.number().int(),
+            total: z.number().int(),
+          })
+          .optional(),
+      })
+      .optional(),
   })
   .openapi('Collection');
 

@@ -101,7 +101,10 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   const generationLoop =
     worker && app.generations
       ? runGenerations(
-          new EmbeddingGenerationRunner(app.queue, app.generations, { leaseMs: 60_000 }),
+          new EmbeddingGenerationRunner(app.queue, app.generations, {
+            leaseMs: 60_000,
+            ...(app.collectionEmbeddings ? { collections: app.collectionEmbeddings } : {}),
+          }),
           generationsStop.signal,
           logger,
         )

@@ -1,5 +1,10 @@
 import { hostname } from 'node:os';
 import {
+  type CollectionEmbeddingPayload,
+  type CollectionEmbeddings,
+  collectionEmbeddingJobKind,
+} from '../core/index-generation/collection-embeddings.service.js';
+import {
   type EmbeddingGenerationPayload,
   type EmbeddingGenerations,
   embeddingGenerationJobKind,
@@ -7,7 +12,8 @@ import {
 import type { Queue } from '../ports/queue.port.js';
 
 /**
- * Runs embedding index-generation jobs from the durable queue: claims one, heartbeats with
+ * Runs embedding index-generation jobs from the durable queue (the deployment's and, given
+ * `collections`, single collections'): claims one, heartbeats with
  * `{done, total}` progress while backfilling, and completes after the switch. A crash resumes from
  * what is already embedded (the build only embeds missing vectors).
  *
@@ -22,7 +28,11 @@ export class EmbeddingGenerationRunner {
   constructor(
     private readonly queue: Queue,
     private readonly generations: EmbeddingGenerations,
-    private readonly options: { leaseMs: number; onProgress?: (done: number, total: number) => void },
+    private readonly options: {
+      leaseMs: number;
+      onProgress?: (done: number, total: number) => void;
+      collections?: CollectionEmbeddings;
+    },
   ) {}
 
   /** Runs jobs until none is runnable; returns how many ran. */
@@ -34,20 +44,27 @@ export class EmbeddingGenerationRunner {
 
   /** Claims and runs one job; false when the queue has none. */
   async runOne(signal?: AbortSignal): Promise<boolean> {
-    const job = await this.queue.claim([embeddingGenerationJobKind], this.workerId, this.options.leaseMs);
+    const collections = this.options.collections;
+    const kinds = collections
+      ? [embeddingGenerationJobKind, collectionEmbeddingJobKind]
+      : [embeddingGenerationJobKind];
+    const job = await this.queue.claim(kinds, this.workerId, this.options.leaseMs);
     if (!job) return false;
     let progress: Record<string, number> = {};
     const heartbeat = setInterval(() => {
       void this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, progress).catch(() => undefined);
     }, this.options.leaseMs / 3);
     try {
-      await this.generations.build(job.payload as EmbeddingGenerationPayload, {
+      const build = {
         ...(signal ? { signal } : {}),
-        onProgress: (done, total) => {
+        onProgress: (done: number, total: number) => {
           progress = { done, total };
           this.options.onProgress?.(done, total);
         },
-      });
+      };
+      if (collections && job.kind === collectionEmbeddingJobKind)
+        await collections.build(job.payload as CollectionEmbeddingPayload, build);
+      else await this.generations.build(job.payload as EmbeddingGenerationPayload, build);
       await this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, progress);
       await this.queue.complete(job.id, this.workerId);
     } catch (error) {

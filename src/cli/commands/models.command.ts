@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { findMissingModelFiles } from '../../adapters/embed/local-onnx.embedder.js';
 import { checkGgufFile, LocalGgufLanguageModel } from '../../adapters/llm/local-gguf.language-model.js';
 import { LocalCrossEncoderReranker } from '../../adapters/rerank/local-cross-encoder.reranker.js';
+import type { LoreApp } from '../../app/create-app.js';
 import { createProfileEmbedder, embeddingProfiles } from '../../app/providers.js';
 import type { LoreConfig } from '../../config/config.schema.js';
 import { loadConfig } from '../../config/load-config.js';
@@ -55,9 +56,14 @@ export function registerModels(program: Command, global: () => GlobalOptions): v
       'build the embedding index generation of LORE_EMBEDDING_PROFILE (or --profile) now, then switch to it',
     )
     .option('--profile <name>', 'embedding profile to build (default: LORE_EMBEDDING_PROFILE)')
-    .action(async (options: { profile?: string }) => {
+    .option('--collection <name>', 'switch only this collection to --profile (per-collection embedding)')
+    .action(async (options: { profile?: string; collection?: string }) => {
       await withApp(global(), async (app) => {
         const profile = options.profile ?? app.config.embeddingProfile;
+        if (options.collection !== undefined) {
+          await reindexCollection(app, options.collection, profile);
+          return;
+        }
         const generations = new EmbeddingGenerations({
           store: app.store,
           queue: app.queue,
@@ -83,6 +89,36 @@ export function registerModels(program: Command, global: () => GlobalOptions): v
         );
       });
     });
+}
+
+/** `lore reindex --collection NAME --profile P`: builds that collection's generation now, then switches it. */
+async function reindexCollection(app: LoreApp, name: string, profile: string): Promise<void> {
+  const collections = app.collectionEmbeddings;
+  if (!app.generations || !collections)
+    throw new LoreError(
+      'invalid_config',
+      'No embedder is configured (LORE_EMBEDDER or LORE_EMBEDDING_PROFILES).',
+    );
+  const collection = await app.store.getCollectionByName(name);
+  if (!collection) throw new LoreError('not_found', `No collection named "${name}".`);
+  await collections.requestChange(collection, profile);
+  const progress = new Progress(`embedding ${name} with ${profile}`);
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  await new EmbeddingGenerationRunner(app.queue, app.generations, {
+    leaseMs: 60_000,
+    collections,
+    onProgress: (done, total) => progress.update(done, total, 'chunks'),
+  }).drain(controller.signal);
+  progress.clear();
+  const state = await collections.state(collection.id);
+  process.stdout.write(
+    `${name}: ${state.active?.profile ?? profile} (${state.active?.embedderId ?? '?'})` +
+      (state.retired
+        ? `; dropped ${state.retired.embedderId} (${state.retired.deletedVectors} vectors)`
+        : '') +
+      '\n',
+  );
 }
 
 /** Checks every configured model: settings present, local files valid (and loadable with `load`). */

@@ -32,6 +32,11 @@ export interface EmbeddingGenerationDependencies {
   embedderFor: (profile: string) => Embedder;
   /** Chunks embedded per step; default 256. */
   batchSize?: number;
+  /**
+   * Collections that use their own embedding profile with this embedder (active or being built):
+   * their vectors stay when the deployment's old generation is dropped.
+   */
+  collectionsUsing?: (embedderId: string) => Promise<string[]>;
 }
 
 /** The settings row holding {@link GenerationState}. */
@@ -128,7 +133,7 @@ export class EmbeddingGenerations {
     // Chunks ingested with the old embedder while the switch happened.
     await this.backfill(embedder, options.signal, async () => {});
     if (old && old.embedderId !== id) {
-      const deletedVectors = await this.deps.store.deleteVectors(old.embedderId);
+      const deletedVectors = await this.dropGeneration(old.embedderId);
       const latest = await this.state();
       await this.save({
         ...latest,
@@ -140,6 +145,17 @@ export class EmbeddingGenerations {
     }
     options.onProgress?.(done, total);
     return this.state();
+  }
+
+  /** Deletes an old generation's vectors, except in collections whose own profile still uses it. */
+  private async dropGeneration(embedderId: string): Promise<number> {
+    const keep = new Set((await this.deps.collectionsUsing?.(embedderId)) ?? []);
+    if (keep.size === 0) return this.deps.store.deleteVectors(embedderId);
+    let deleted = 0;
+    for (const collection of await this.deps.store.listCollections()) {
+      if (!keep.has(collection.id)) deleted += await this.deps.store.deleteVectors(embedderId, collection.id);
+    }
+    return deleted;
   }
 
   /** Embeds every chunk that has no vector from `embedder`; returns how many were embedded. */

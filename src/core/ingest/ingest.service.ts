@@ -51,6 +51,8 @@ export interface IngestDependencies {
   parsing: DocumentParsing;
   chunker: Chunker;
   embedder?: Embedder;
+  /** The embedder of a collection that names its own embedding profile (undefined: `embedder`). */
+  collectionEmbedder?: (collectionId: string) => Promise<Embedder | undefined>;
   options: ChunkOptions & { maxFileBytes: number; maxPages: number; keepOriginals: boolean };
 }
 
@@ -118,7 +120,7 @@ export class IngestService {
     };
     input.onProgress?.(progress);
     const terms = chunks.map((chunk) => chunkTerms(title, chunk));
-    const vectors = await this.embed(title, chunks, input.signal, (embedded) =>
+    const vectors = await this.embed(collection.id, title, chunks, input.signal, (embedded) =>
       input.onProgress?.({ ...progress, embedded }),
     );
     const blobKey = options.keepOriginals ? await this.deps.blobs.put(input.bytes) : undefined;
@@ -170,6 +172,7 @@ export class IngestService {
   }
 
   private async embed(
+    collectionId: string,
     title: string,
     chunks: ChunkDraft[],
     signal?: AbortSignal,
@@ -177,7 +180,10 @@ export class IngestService {
   ) {
     if (!this.deps.embedder || chunks.length === 0) return undefined;
     // One concrete embedder for the whole document, even if the index generation switches meanwhile.
-    const embedder = (await this.deps.embedder.pin?.()) ?? this.deps.embedder;
+    const embedder =
+      (await this.deps.collectionEmbedder?.(collectionId)) ??
+      (await this.deps.embedder.pin?.()) ??
+      this.deps.embedder;
     const texts = chunks.map((chunk) => embeddingText(title, chunk));
     const values: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += embedder.maxBatchSize) {

@@ -4,6 +4,7 @@ import type { DenseRetriever, LexicalRetriever } from '../../ports/retriever.por
 import type { Store } from '../../ports/store.port.js';
 import type { ChunkRecord, DocumentRecord, SearchFilter } from '../records.js';
 import { analyze, questionTerms } from '../text/analyzer.js';
+import type { DenseRoute } from './collection-dense-routes.js';
 import { fuseRrf, type RankedList } from './fusion.js';
 
 export type SearchMode = 'hybrid' | 'lexical' | 'dense';
@@ -43,8 +44,15 @@ export interface SearchDependencies {
   store: Store;
   /** In-memory BM25 (embedded) or BM25 in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
-  /** In-memory flat scan (embedded) or pgvector HNSW (PostgreSQL). */
-  dense?: { index: DenseRetriever; embedder: Embedder };
+  /**
+   * In-memory flat scan (embedded) or pgvector HNSW (PostgreSQL). With `routes`, one dense list runs
+   * per embedder serving the searched collections (per-collection embedding profiles).
+   */
+  dense?: {
+    index: DenseRetriever;
+    embedder: Embedder;
+    routes?: (filter?: SearchFilter) => Promise<DenseRoute[]>;
+  };
   reranker?: Reranker;
   fusion: { k: number; lexicalWeight: number; denseWeight: number };
 }
@@ -83,15 +91,26 @@ export class SearchService {
     let denseMs = 0;
     if (mode !== 'lexical' && this.deps.dense) {
       const denseStart = performance.now();
-      const [vector] = await this.deps.dense.embedder.embed([request.query], 'query', request.signal);
-      const hits = vector ? await this.deps.dense.index.search(vector, candidates, request.filter) : [];
+      const dense = this.deps.dense;
+      const routes = dense.routes
+        ? await dense.routes(request.filter)
+        : [{ index: dense.index, embedder: dense.embedder, filter: request.filter }];
+      const rankings = await Promise.all(
+        routes.map(async (route) => {
+          const [vector] = await route.embedder.embed([request.query], 'query', request.signal);
+          return vector ? route.index.search(vector, candidates, route.filter) : [];
+        }),
+      );
       denseMs = performance.now() - denseStart;
-      for (const [index, hit] of hits.entries()) denseRanks.set(hit.rowId, index + 1);
-      if (lists.length === 0) singleList = hits;
-      lists.push({
-        weight: mode === 'dense' ? 1 : this.deps.fusion.denseWeight,
-        rowIds: hits.map((h) => h.rowId),
-      });
+      for (const hits of rankings) {
+        for (const [index, hit] of hits.entries())
+          denseRanks.set(hit.rowId, Math.min(denseRanks.get(hit.rowId) ?? index + 1, index + 1));
+        if (lists.length === 0 && rankings.length === 1) singleList = hits;
+        lists.push({
+          weight: mode === 'dense' ? 1 : this.deps.fusion.denseWeight,
+          rowIds: hits.map((h) => h.rowId),
+        });
+      }
     }
 
     // A single list keeps its own scores (BM25 or cosine); several are fused by rank.

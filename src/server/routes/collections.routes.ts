@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LoreApp } from '../../app/create-app.js';
+import { LoreError } from '../../core/errors.js';
 import type { Permission, Principal } from '../../core/identity/identity.records.js';
 import type { Collection } from '../../core/records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
@@ -11,7 +12,15 @@ const CollectionBody = z
   .object({ name: z.string().min(1).max(100), description: z.string().max(2000).default('') })
   .openapi('NewCollection');
 const CollectionPatch = z
-  .object({ name: z.string().min(1).max(100).optional(), description: z.string().max(2000).optional() })
+  .object({
+    name: z.string().min(1).max(100).optional(),
+    description: z.string().max(2000).optional(),
+    /** A named embedding profile (LORE_EMBEDDING_PROFILES); a change builds a new generation in the background. */
+    embeddingProfile: z
+      .string()
+      .regex(/^[\w.-]+$/)
+      .optional(),
+  })
   .openapi('CollectionPatch');
 
 const list = createRoute({
@@ -47,7 +56,8 @@ const update = createRoute({
   method: 'patch',
   path: '/api/v1/collections/{id}',
   tags: ['collections'],
-  summary: 'Rename or describe a collection (owner)',
+  summary:
+    'Rename or describe a collection, or change its embedding profile (owner); progress in `embedding.generation`',
   security: signedIn,
   request: {
     params: IdParam,
@@ -67,11 +77,15 @@ const remove = createRoute({
 
 /** Collections: list readable, create (owned by the caller), rename, delete. Sharing is in grants routes. */
 export function registerCollectionRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
-  const present = async (collection: Collection, permission: Permission) => ({
-    ...collection,
-    permission,
-    documentCount: (await app.store.documentCounts()).get(collection.id) ?? 0,
-  });
+  const present = async (collection: Collection, permission: Permission) => {
+    const embedding = await app.collectionEmbeddings?.view(collection.id);
+    return {
+      ...collection,
+      permission,
+      documentCount: (await app.store.documentCounts()).get(collection.id) ?? 0,
+      ...(embedding ? { embedding } : {}),
+    };
+  };
 
   router.openapi(list, async (c) => {
     const principal = principalOf(c);
@@ -109,14 +123,28 @@ export function registerCollectionRoutes(router: OpenAPIHono<AppEnv>, app: LoreA
     return c.json(await present(collection, permission), 200);
   });
 
+  const embeddingsFor = (profile: string) => {
+    const collections = app.collectionEmbeddings;
+    if (!collections) throw new LoreError('invalid_request', 'No embedder is configured on this server.');
+    try {
+      collections.embedder(profile);
+    } catch {
+      throw new LoreError('invalid_request', `No embedding profile "${profile}" (LORE_EMBEDDING_PROFILES).`);
+    }
+    return collections;
+  };
+
   router.openapi(update, async (c) => {
     const principal = principalOf(c);
     const { collection, permission } = await reachable(app, principal, c.req.valid('param').id, 'owner');
     const body = c.req.valid('json');
+    const embeddings = body.embeddingProfile === undefined ? undefined : embeddingsFor(body.embeddingProfile);
     const updated = await app.store.updateCollection(collection.id, {
       ...(body.name === undefined ? {} : { name: checkCollectionName(body.name) }),
       ...(body.description === undefined ? {} : { description: body.description }),
     });
+    if (embeddings && body.embeddingProfile !== undefined)
+      await embeddings.requestChange(updated ?? collection, body.embeddingProfile, principal.userId);
     return c.json(await present(updated ?? collection, permission), 200);
   });
 

@@ -85,11 +85,12 @@ export async function readChunksMissingVectors(
   pool: PgPool,
   embedderId: string,
   limit: number,
+  collectionId?: string,
 ): Promise<ChunkRecord[]> {
   const result = await pool.query<PgChunkRow>(
-    `SELECT ${pgChunkColumns} FROM chunks c WHERE NOT EXISTS
+    `SELECT ${pgChunkColumns} FROM chunks c WHERE ($3::text IS NULL OR c.collection_id = $3) AND NOT EXISTS
        (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = $1 AND v.chunk_id = c.id) ORDER BY id LIMIT $2`,
-    [embedderId, limit],
+    [embedderId, limit, collectionId ?? null],
   );
   return result.rows.map(toChunkRecord);
 }
@@ -113,6 +114,17 @@ export async function writeVectors(
 }
 
 /** Deletes every vector of one embedder. */
-export async function removeVectors(pool: PgPool, embedderId: string): Promise<number> {
-  return (await pool.query('DELETE FROM chunk_vectors WHERE embedder_id = $1', [embedderId])).rowCount ?? 0;
+export async function removeVectors(
+  pool: PgPool,
+  embedderId: string,
+  collectionId?: string,
+): Promise<number> {
+  if (collectionId === undefined)
+    return (await pool.query('DELETE FROM chunk_vectors WHERE embedder_id = $1', [embedderId])).rowCount ?? 0;
+  const result = await pool.query(
+    `DELETE FROM chunk_vectors v USING chunks c
+     WHERE v.embedder_id = $1 AND c.id = v.chunk_id AND c.collection_id = $2`,
+    [embedderId, collectionId],
+  );
+  return result.rowCount ?? 0;
 }

@@ -183,8 +183,11 @@ export class PgStore implements Store {
     return result.rows.map(toChunkRecord);
   }
 
-  async countChunks(): Promise<number> {
-    const result = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM chunks');
+  async countChunks(collectionId?: string): Promise<number> {
+    const result = await this.pool.query<{ n: number }>(
+      'SELECT count(*) AS n FROM chunks WHERE $1::text IS NULL OR collection_id = $1',
+      [collectionId ?? null],
+    );
     return result.rows[0]?.n ?? 0;
   }
 
@@ -225,8 +228,12 @@ export class PgStore implements Store {
     return readVectors(this.pool, embedderId);
   }
 
-  async chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]> {
-    return readChunksMissingVectors(this.pool, embedderId, limit);
+  async chunksMissingVectors(
+    embedderId: string,
+    limit: number,
+    collectionId?: string,
+  ): Promise<ChunkRecord[]> {
+    return readChunksMissingVectors(this.pool, embedderId, limit, collectionId);
   }
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
@@ -234,18 +241,25 @@ export class PgStore implements Store {
     await writeVectors(this.pool, embedderId, dimension, rows);
   }
 
-  async countVectors(embedderId: string): Promise<number> {
+  async countVectors(embedderId: string, collectionId?: string): Promise<number> {
     const result = await this.pool.query<{ n: number }>(
-      'SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = $1',
-      [embedderId],
+      collectionId === undefined
+        ? 'SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = $1'
+        : `SELECT count(*) AS n FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+           WHERE v.embedder_id = $1 AND c.collection_id = $2`,
+      collectionId === undefined ? [embedderId] : [embedderId, collectionId],
     );
     return result.rows[0]?.n ?? 0;
   }
 
-  /** Drops every vector of an embedder (a retired index generation) and its HNSW indexes; returns how many. */
-  async deleteVectors(embedderId: string): Promise<number> {
-    const deleted = await removeVectors(this.pool, embedderId);
-    await this.vectorIndexes.drop(embedderId);
+  /**
+   * Drops every vector of an embedder (a retired index generation) and its HNSW indexes, or only one
+   * collection's vectors (the indexes stay while other vectors use them); returns how many.
+   */
+  async deleteVectors(embedderId: string, collectionId?: string): Promise<number> {
+    const deleted = await removeVectors(this.pool, embedderId, collectionId);
+    if (collectionId === undefined || (await this.countVectors(embedderId)) === 0)
+      await this.vectorIndexes.drop(embedderId);
     return deleted;
   }
 

@@ -87,13 +87,14 @@ export function readChunksMissingVectors(
   db: SqliteDatabase,
   embedderId: string,
   limit: number,
+  collectionId?: string,
 ): ChunkRecord[] {
   const rows = db
     .prepare(
-      `SELECT ${chunkColumns} FROM chunks c WHERE NOT EXISTS
+      `SELECT ${chunkColumns} FROM chunks c WHERE (? IS NULL OR c.collection_id = ?) AND NOT EXISTS
          (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY id LIMIT ?`,
     )
-    .all(embedderId, limit) as ChunkRow[];
+    .all(collectionId ?? null, collectionId ?? null, embedderId, limit) as ChunkRow[];
   return rows.map(toChunkRecord);
 }
 

@@ -265,8 +265,13 @@ export class SqliteStore implements Store {
     return rows.map(toChunkRecord);
   }
 
-  async countChunks(): Promise<number> {
-    return (this.db.prepare('SELECT count(*) AS n FROM chunks').get() as { n: number }).n;
+  async countChunks(collectionId?: string): Promise<number> {
+    const row = (
+      collectionId === undefined
+        ? this.db.prepare('SELECT count(*) AS n FROM chunks').get()
+        : this.db.prepare('SELECT count(*) AS n FROM chunks WHERE collection_id = ?').get(collectionId)
+    ) as { n: number };
+    return row.n;
   }
 
   async chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges> {
@@ -307,25 +312,41 @@ export class SqliteStore implements Store {
     return readVectors(this.db, embedderId);
   }
 
-  async chunksMissingVectors(embedderId: string, limit: number): Promise<ChunkRecord[]> {
-    return readChunksMissingVectors(this.db, embedderId, limit);
+  async chunksMissingVectors(
+    embedderId: string,
+    limit: number,
+    collectionId?: string,
+  ): Promise<ChunkRecord[]> {
+    return readChunksMissingVectors(this.db, embedderId, limit, collectionId);
   }
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
     writeVectors(this.db, embedderId, dimension, rows);
   }
 
-  async countVectors(embedderId: string): Promise<number> {
-    const row = this.db
-      .prepare('SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = ?')
-      .get(embedderId) as {
-      n: number;
-    };
+  async countVectors(embedderId: string, collectionId?: string): Promise<number> {
+    const row = (
+      collectionId === undefined
+        ? this.db.prepare('SELECT count(*) AS n FROM chunk_vectors WHERE embedder_id = ?').get(embedderId)
+        : this.db
+            .prepare(
+              `SELECT count(*) AS n FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+               WHERE v.embedder_id = ? AND c.collection_id = ?`,
+            )
+            .get(embedderId, collectionId)
+    ) as { n: number };
     return row.n;
   }
 
-  async deleteVectors(embedderId: string): Promise<number> {
-    return this.db.prepare('DELETE FROM chunk_vectors WHERE embedder_id = ?').run(embedderId).changes;
+  async deleteVectors(embedderId: string, collectionId?: string): Promise<number> {
+    if (collectionId === undefined)
+      return this.db.prepare('DELETE FROM chunk_vectors WHERE embedder_id = ?').run(embedderId).changes;
+    return this.db
+      .prepare(
+        `DELETE FROM chunk_vectors WHERE embedder_id = ?
+         AND chunk_id IN (SELECT id FROM chunks WHERE collection_id = ?)`,
+      )
+      .run(embedderId, collectionId).changes;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
