@@ -1,0 +1,9 @@
+output "role_arn" {
+  description = "Role for aws-actions/configure-aws-credentials (role-to-assume)."
+  value       = aws_iam_role.deploy.arn
+}
+
+output "subjects" {
+  description = "OIDC subjects allowed to assume the role."
+  value       = local.subjects
+}
