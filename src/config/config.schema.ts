@@ -64,6 +64,11 @@ export const configSchema = z.object({
     .describe(
       'LORE_ROLES: what `lore serve` runs: `api`, `worker` or `api,worker`; processes with `worker` also run scheduled jobs',
     ),
+  workerConcurrency: integer(1, 64)
+    .default(1)
+    .describe(
+      'LORE_WORKER_CONCURRENCY: ingestion jobs one worker process runs at once (each parses in its own worker thread)',
+    ),
   metricsToken: optionalText.describe(
     'LORE_METRICS_TOKEN: when set, `/metrics` requires `Authorization: Bearer <token>` (metrics carry user ids)',
   ),
@@ -216,6 +221,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   roles: ['LORE_ROLES'],
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
   metricsToken: ['LORE_METRICS_TOKEN'],
+  workerConcurrency: ['LORE_WORKER_CONCURRENCY'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],

@@ -105,6 +105,9 @@ export const identityConfigShape = {
   oidcClientSecret: optionalText.describe(
     'LORE_OIDC_CLIENT_SECRET: client secret (unset: a public client with PKCE)',
   ),
+  sessionSecret: optionalText.describe(
+    'LORE_SESSION_SECRET: key that signs the short-lived SSO cookie (state, nonce, PKCE verifier); give every replica the same value',
+  ),
   oidcRedirectUrl: secureUrl.describe(
     "LORE_OIDC_REDIRECT_URL: this server's callback as the provider knows it, e.g. https://lore.example.com/api/v1/auth/oidc/callback",
   ),
@@ -156,6 +159,7 @@ export const identityEnvNames: Record<keyof typeof identityConfigShape, string[]
   oidcIssuer: ['LORE_OIDC_ISSUER'],
   oidcClientId: ['LORE_OIDC_CLIENT_ID'],
   oidcClientSecret: ['LORE_OIDC_CLIENT_SECRET'],
+  sessionSecret: ['LORE_SESSION_SECRET'],
   oidcRedirectUrl: ['LORE_OIDC_REDIRECT_URL'],
   oidcScopes: ['LORE_OIDC_SCOPES'],
   oidcAutoProvision: ['LORE_OIDC_AUTO_PROVISION'],

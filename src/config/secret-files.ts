@@ -8,6 +8,7 @@ const secretSettings = [
   ...providerSecrets,
   'jwtSecret',
   'oidcClientSecret',
+  'sessionSecret',
   'databaseUrl',
   'metricsToken',
 ] as const;

@@ -51,26 +51,27 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   instrumentApp(app, metrics, ops.health);
 
   const worker = roles.includes('worker');
-  const runner = worker
-    ? new IngestJobRunner(app.queue, app.blobs, app.ingest, {
-        leaseMs: 60_000,
-        idleMs: 1_000,
-        onOutcome: (job, outcome) => {
-          metrics.countIngest(outcome.status, outcome.status === 'failed' ? 0 : (outcome.chunks ?? 0));
-          if (outcome.error) metrics.countError(outcome.error.code, 'ingest');
-          logger.info(
-            {
-              jobId: job.id,
-              file: outcome.fileName,
-              status: outcome.status,
-              chunks: outcome.chunks,
-              error: outcome.error?.code,
-            },
-            'ingest job finished',
-          );
-        },
-      })
-    : undefined;
+  // LORE_WORKER_CONCURRENCY runners, each claiming its own job from the queue.
+  const newRunner = () =>
+    new IngestJobRunner(app.queue, app.blobs, app.ingest, {
+      leaseMs: 60_000,
+      idleMs: 1_000,
+      onOutcome: (job, outcome) => {
+        metrics.countIngest(outcome.status, outcome.status === 'failed' ? 0 : (outcome.chunks ?? 0));
+        if (outcome.error) metrics.countError(outcome.error.code, 'ingest');
+        logger.info(
+          {
+            jobId: job.id,
+            file: outcome.fileName,
+            status: outcome.status,
+            chunks: outcome.chunks,
+            error: outcome.error?.code,
+          },
+          'ingest job finished',
+        );
+      },
+    });
+  const runners = worker ? Array.from({ length: app.config.workerConcurrency }, newRunner) : [];
   const scheduler = worker
     ? new Scheduler({
         maintenance: app.maintenance,
@@ -86,7 +87,9 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
     scheduler?.register(task);
 
   const http = roles.includes('api')
-    ? options.apiRoutes(() => runner?.notify(), ops)
+    ? options.apiRoutes(() => {
+        for (const runner of runners) runner.notify();
+      }, ops)
     : createOpsRoutes(app, ops);
   const server = serve({ fetch: http.fetch, hostname: app.config.host, port: app.config.port }, (info) => {
     logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
@@ -94,7 +97,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
       `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
     );
   });
-  runner?.start();
+  for (const runner of runners) runner.start();
   scheduler?.start();
   // Embedding index generations (a changed embedding profile) are built in the background by workers.
   const generationsStop = new AbortController();
@@ -128,7 +131,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
       if ('closeIdleConnections' in server) server.closeIdleConnections();
       generationsStop.abort();
       const [job] = await Promise.all([
-        runner ? runner.stop(left()) : Promise.resolve('idle' as const),
+        Promise.all(runners.map((runner) => runner.stop(left()))).then(combineStops),
         scheduler?.stop(),
         Promise.race([generationLoop, delay(left())]),
       ]);
@@ -181,4 +184,10 @@ async function runGenerations(
     });
     if (!ran && !signal.aborted) await delay(5_000, signal);
   }
+}
+
+/** One outcome for several runners: released beats finished beats idle. */
+function combineStops(outcomes: ('idle' | 'finished' | 'released')[]): 'idle' | 'finished' | 'released' {
+  if (outcomes.includes('released')) return 'released';
+  return outcomes.includes('finished') ? 'finished' : 'idle';
 }

@@ -70,7 +70,8 @@ describeWithDatasets('a server killed mid-job', () => {
     }
     await first.stop('SIGKILL');
 
-    const second = await startServe({ LORE_DATA_DIR: crashDir });
+    // The restarted server runs three ingestion jobs at once (LORE_WORKER_CONCURRENCY).
+    const second = await startServe({ LORE_DATA_DIR: crashDir, LORE_WORKER_CONCURRENCY: '3' });
     for (const id of jobIds) expect(await waitForJob(second.url, id, 120_000)).toBe('done');
     await second.stop();
 

@@ -3,6 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
 import { LoreError } from '../../core/errors.js';
 import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.port.js';
+import { importOptional } from '../optional-module.js';
 
 /** Files a sentence-embedding model folder must contain, relative to the folder. */
 export const requiredModelFiles = [
@@ -134,7 +135,11 @@ export async function loadLocalModel<T>(
   load: (modelId: string, transformers: typeof import('@huggingface/transformers')) => Promise<T>,
 ): Promise<T> {
   const run = loadQueue.then(async () => {
-    const transformers = await import('@huggingface/transformers');
+    const transformers = await importOptional(
+      () => import('@huggingface/transformers'),
+      '@huggingface/transformers',
+      'A local ONNX model',
+    );
     transformers.env.allowRemoteModels = false;
     transformers.env.allowLocalModels = true;
     transformers.env.localModelPath = `${dirname(folder)}/`;

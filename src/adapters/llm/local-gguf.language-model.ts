@@ -10,6 +10,7 @@ import type {
   TokenUsage,
 } from '../../ports/language-model.port.js';
 import { deferred } from '../ai-sdk/ai-sdk.language-model.js';
+import { importOptional } from '../optional-module.js';
 
 /** Options for {@link LocalGgufLanguageModel}. */
 export interface LocalGgufLanguageModelOptions {
@@ -103,7 +104,11 @@ export class LocalGgufLanguageModel implements LanguageModel {
           contextSize: { max: self.options.contextSize ?? 8192 },
           ...(self.options.threads ? { threads: self.options.threads } : {}),
         });
-        const { LlamaChatSession } = await import('node-llama-cpp');
+        const { LlamaChatSession } = await importOptional(
+          () => import('node-llama-cpp'),
+          'node-llama-cpp',
+          'A local GGUF chat model',
+        );
         const sequence = context.getSequence();
         const { system, history, prompt } = splitMessages(request.messages);
         const session = new LlamaChatSession({
@@ -192,7 +197,11 @@ export class LocalGgufLanguageModel implements LanguageModel {
         { details: { path: this.path } },
       );
     }
-    const { getLlama, LlamaLogLevel } = await import('node-llama-cpp');
+    const { getLlama, LlamaLogLevel } = await importOptional(
+      () => import('node-llama-cpp'),
+      'node-llama-cpp',
+      'A local GGUF chat model',
+    );
     const llama = await getLlama({
       gpu: false,
       build: 'never',

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
@@ -52,7 +53,8 @@ export function registerOidcRoutes(
     if (!kit.enabled || !kit.oidc)
       throw new LoreError('not_found', 'SSO is not configured (LORE_OIDC_ISSUER)');
     const { url, pending } = await kit.oidc.start();
-    setCookie(c, pendingCookie, Buffer.from(JSON.stringify(pending)).toString('base64url'), {
+    const encoded = Buffer.from(JSON.stringify(pending)).toString('base64url');
+    setCookie(c, pendingCookie, signed(encoded, kit.app.config.sessionSecret), {
       httpOnly: true,
       sameSite: 'Lax',
       secure: kit.origin(c).secure,
@@ -64,7 +66,7 @@ export function registerOidcRoutes(
   });
 
   router.openapi(callback, async (c) => {
-    const pending = readPending(getCookie(c, pendingCookie));
+    const pending = readPending(verified(getCookie(c, pendingCookie), kit.app.config.sessionSecret));
     deleteCookie(c, pendingCookie, { path: pendingPath, secure: kit.origin(c).secure });
     const actor = kit.actor(c);
     try {
@@ -115,4 +117,20 @@ function readPending(value: string | undefined): OidcPending | undefined {
     // A tampered cookie is the same as none.
   }
   return undefined;
+}
+
+/** `value.signature` with an HMAC-SHA256 of the value when a secret is configured. */
+export function signed(value: string, secret: string | undefined): string {
+  return secret ? `${value}.${createHmac('sha256', secret).update(value).digest('base64url')}` : value;
+}
+
+/** The value of a `signed` cookie, or undefined when its signature is missing or wrong. */
+export function verified(cookie: string | undefined, secret: string | undefined): string | undefined {
+  if (!cookie || !secret) return cookie;
+  const dot = cookie.lastIndexOf('.');
+  if (dot < 0) return undefined;
+  const value = cookie.slice(0, dot);
+  const given = Buffer.from(cookie.slice(dot + 1));
+  const expected = Buffer.from(createHmac('sha256', secret).update(value).digest('base64url'));
+  return given.length === expected.length && timingSafeEqual(given, expected) ? value : undefined;
 }
