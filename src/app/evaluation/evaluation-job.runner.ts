@@ -38,9 +38,12 @@ export class EvaluationJobRunner {
   notify(): void {
     if (this.running) return;
     this.running = true;
-    void this.drain().finally(() => {
-      this.running = false;
-    });
+    // A failure to claim (e.g. the database closed during shutdown) leaves the job queued for later.
+    void this.drain()
+      .catch(() => undefined)
+      .finally(() => {
+        this.running = false;
+      });
   }
 
   private async drain(): Promise<void> {
