@@ -140,6 +140,25 @@ if podman exec "$container" test -f /app/web/dist/index.html; then ok "web UI in
 readyz=$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/readyz" || true)
 echo "note GET /readyz -> $readyz"
 
+# 5b. The image's own CLI ingests and finds a real PDF (pdf.js, the tokenizer and SQLite as pruned).
+sample="${LORE_DATASETS_DIR:-$(pwd)/../shared/datasets}/documents/pdf/pdfminer__naacl06-shinyama.pdf"
+if [ -f "$sample" ]; then
+  podman cp "$sample" "$container:/tmp/sample.pdf"
+  # (The search output is captured first: `grep -q` closing the pipe early fails under pipefail.)
+  if podman exec -e LORE_DATA_DIR=/tmp/smoke "$container" node /app/dist/cli/main.js ingest /tmp/sample.pdf >"$work/ingest.log" 2>&1 \
+    && found=$(podman exec -e LORE_DATA_DIR=/tmp/smoke "$container" node /app/dist/cli/main.js search "relation discovery" --json 2>>"$work/ingest.log") \
+    && [[ $found == *'"fileName": "sample.pdf"'* ]]; then
+    ok "the image ingests and searches a PDF with its own CLI"
+  else
+    cat "$work/ingest.log" || true
+    fail "the image could not ingest and search a PDF"
+  fi
+elif [ "${LORE_TEST_REQUIRE_ALL:-}" = 1 ]; then
+  fail "sample PDF missing ($sample): set LORE_DATASETS_DIR"
+else
+  echo "skip PDF ingestion check: $sample not found (set LORE_DATASETS_DIR)"
+fi
+
 # 6. SIGTERM: tini forwards it; Lore must exit by itself within 10 s.
 stop_started=$(date +%s%N)
 podman kill --signal TERM "$container" >/dev/null

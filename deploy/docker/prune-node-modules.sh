@@ -39,6 +39,13 @@ if [ -f "$bs3/build/Release/better_sqlite3.node" ]; then
   find "$bs3/build/Release" -mindepth 1 -maxdepth 1 ! -name better_sqlite3.node -exec rm -rf {} +
 fi
 
+# gpt-tokenizer: Node loads its esm/cjs builds; the browser bundles (dist/) and sources are unused.
+rm -rf "$modules/gpt-tokenizer/dist" "$modules/gpt-tokenizer/src"
+
+# pdfjs-dist: the server loads legacy/build (plus cmaps and standard fonts); the modern build and
+# the viewer are for browsers (the web UI bundles its own copy at build time).
+rm -rf "$modules/pdfjs-dist/build" "$modules/pdfjs-dist/web"
+
 find "$modules" -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 after=$(du -sm "$modules" | cut -f1)
 echo "prune-node-modules: ${before} MB -> ${after} MB"
