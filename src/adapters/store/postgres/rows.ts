@@ -1,5 +1,8 @@
 import type { DocumentFormat, ParseWarning } from '../../../core/document.js';
-import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
+import type { Collection, DocumentRecord } from '../../../core/records.js';
+import { type ChunkRow, chunkColumns } from '../chunk-row.js';
+
+export { toChunkRecord } from '../chunk-row.js';
 
 /** A `collections` row. */
 export interface PgCollectionRow {
@@ -44,23 +47,9 @@ export interface PgDocumentRow {
 }
 
 /** A `chunks` row without its term columns. */
-export interface PgChunkRow {
-  id: number;
-  document_id: string;
-  collection_id: string;
-  ordinal: number;
-  text: string;
-  context: string;
-  start_offset: number;
-  end_offset: number;
-  token_count: number;
-  page: number | null;
-  slide: number | null;
-  sheet: string | null;
-}
+export type PgChunkRow = ChunkRow;
 
-export const pgChunkColumns =
-  'id, document_id, collection_id, ordinal, text, context, start_offset, end_offset, token_count, page, slide, sheet';
+export const pgChunkColumns = chunkColumns;
 
 /** Field numbers of the `postings`, `field_stats` and `term_stats` tables. */
 export const fieldNumber = { title: 0, body: 1 } as const;
@@ -88,23 +77,6 @@ export function toDocumentRecord(row: PgDocumentRow): DocumentRecord {
     ...(row.blob_key === null ? {} : { blobKey: row.blob_key }),
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
-  };
-}
-
-export function toChunkRecord(row: PgChunkRow): ChunkRecord {
-  return {
-    id: row.id,
-    documentId: row.document_id,
-    collectionId: row.collection_id,
-    ordinal: row.ordinal,
-    text: row.text,
-    context: row.context,
-    start: row.start_offset,
-    end: row.end_offset,
-    tokenCount: row.token_count,
-    ...(row.page === null ? {} : { page: row.page }),
-    ...(row.slide === null ? {} : { slide: row.slide }),
-    ...(row.sheet === null ? {} : { sheet: row.sheet }),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { DocumentFormat, ParseWarning } from '../../../core/document.js';
-import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
+import type { Collection, DocumentRecord } from '../../../core/records.js';
+
+export { type ChunkRow, chunkColumns, toChunkRecord } from '../chunk-row.js';
 
 /** A `collections` row. */
 export interface CollectionRow {
@@ -43,25 +45,6 @@ export interface DocumentRow {
   updated_at: string;
 }
 
-/** A `chunks` row without its term columns. */
-export interface ChunkRow {
-  id: number;
-  document_id: string;
-  collection_id: string;
-  ordinal: number;
-  text: string;
-  context: string;
-  start_offset: number;
-  end_offset: number;
-  token_count: number;
-  page: number | null;
-  slide: number | null;
-  sheet: string | null;
-}
-
-export const chunkColumns =
-  'id, document_id, collection_id, ordinal, text, context, start_offset, end_offset, token_count, page, slide, sheet';
-
 export function toDocumentRecord(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
@@ -81,23 +64,6 @@ export function toDocumentRecord(row: DocumentRow): DocumentRecord {
     ...(row.blob_key === null ? {} : { blobKey: row.blob_key }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  };
-}
-
-export function toChunkRecord(row: ChunkRow): ChunkRecord {
-  return {
-    id: row.id,
-    documentId: row.document_id,
-    collectionId: row.collection_id,
-    ordinal: row.ordinal,
-    text: row.text,
-    context: row.context,
-    start: row.start_offset,
-    end: row.end_offset,
-    tokenCount: row.token_count,
-    ...(row.page === null ? {} : { page: row.page }),
-    ...(row.slide === null ? {} : { slide: row.slide }),
-    ...(row.sheet === null ? {} : { sheet: row.sheet }),
   };
 }
 
