@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
 
@@ -77,6 +78,7 @@ export const configSchema = z.object({
     .describe(
       'LORE_SHUTDOWN_TIMEOUT_MS: longest a SIGTERM/SIGINT shutdown may take before the process exits anyway',
     ),
+  ...httpConfigShape,
 
   maxFileBytes: integer(1, 10 * 1024 ** 3)
     .default(100 * 1024 ** 2)
@@ -222,6 +224,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
   metricsToken: ['LORE_METRICS_TOKEN'],
   workerConcurrency: ['LORE_WORKER_CONCURRENCY'],
+  ...httpEnvNames,
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],

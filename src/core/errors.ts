@@ -24,6 +24,10 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
   rate_limited: 429,
   // Providers and storage
   provider_error: 502,

@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { LoreApp } from '../app/create-app.js';
 import { instrumentApp } from '../app/instrument.js';
@@ -12,6 +11,7 @@ import { loreVersion } from '../app/version.js';
 import { EmbeddingGenerationRunner } from '../worker/embedding-generation.runner.js';
 import { IngestJobRunner } from '../worker/ingest-job.runner.js';
 import type { AppEnv } from './http-env.js';
+import { serveHttp } from './http-server.js';
 import { createOpsRoutes, type OpsContext } from './ops.routes.js';
 
 export interface ServerProcessOptions {
@@ -26,6 +26,8 @@ export interface ServerProcessOptions {
 
 export interface ServerProcess {
   ops: OpsContext;
+  /** Resolves with the port once the server listens (LORE_PORT=0 picks a free one). */
+  listening: Promise<number>;
   scheduler?: Scheduler;
   /** Graceful shutdown (what SIGTERM and SIGINT do); resolves to the exit code. */
   shutdown(reason: string): Promise<number>;
@@ -91,11 +93,22 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
         for (const runner of runners) runner.notify();
       }, ops)
     : createOpsRoutes(app, ops);
-  const server = serve({ fetch: http.fetch, hostname: app.config.host, port: app.config.port }, (info) => {
-    logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
-    process.stdout.write(
-      `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
-    );
+  let listened: (port: number) => void = () => undefined;
+  const listening = new Promise<number>((resolve) => {
+    listened = resolve;
+  });
+  const server = serveHttp({
+    fetch: http.fetch,
+    hostname: app.config.host,
+    port: app.config.port,
+    limits: app.config,
+    onListening: (info) => {
+      logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
+      process.stdout.write(
+        `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
+      );
+      listened(info.port);
+    },
   });
   for (const runner of runners) runner.start();
   scheduler?.start();
@@ -158,7 +171,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { ops, ...(scheduler ? { scheduler } : {}), shutdown };
+  return { ops, listening, ...(scheduler ? { scheduler } : {}), shutdown };
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
