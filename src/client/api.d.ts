@@ -4682,11 +4682,13 @@ export interface components {
             lastLoginAt?: string;
         };
         LoginRequest: {
+            /** Format: email */
             email: string;
             password: string;
         };
         SetupRequest: {
             setupToken: string;
+            /** Format: email */
             email: string;
             password: string;
             name?: string;
@@ -4712,6 +4714,7 @@ export interface components {
             newPassword: string;
         };
         CreateUserRequest: {
+            /** Format: email */
             email: string;
             name?: string;
             /**

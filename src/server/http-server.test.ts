@@ -79,6 +79,13 @@ describe('serveHttp', () => {
     const url = await exchange(port, [`GET /${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`]);
     expect(url.text).toMatch(/^HTTP\/1\.1 414 /);
     expect(bodyOf(url.text).error).toMatchObject({ code: 'uri_too_long', requestId: expect.any(String) });
+    // Sent in two reads: the overflow happens in the second, which is all URL.
+    const split = await exchange(
+      port,
+      [`GET /${'a'.repeat(10_000)}`, `${'%41'.repeat(20_000)} HTTP/1.1\r\n\r\n`],
+      100,
+    );
+    expect(split.text).toMatch(/^HTTP\/1\.1 414 /);
     const head = await exchange(port, [`GET / HTTP/1.1\r\nHost: x\r\nCookie: ${'c'.repeat(20_000)}\r\n\r\n`]);
     expect(head.text).toMatch(/^HTTP\/1\.1 431 /);
     expect(bodyOf(head.text).error).toMatchObject({ code: 'headers_too_large', message: /^headers: / });

@@ -73,7 +73,7 @@ function answerClientError(error: ClientError, socket: Socket, limits: HttpLimit
 
 function describeClientError(error: ClientError, limits: HttpLimits): [number, ErrorCode, string] {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
-    if (requestLineOverflowed(error)) {
+    if (urlOverflowed(error, limits.httpMaxUrlBytes)) {
       return [
         414,
         'uri_too_long',
@@ -101,10 +101,18 @@ function describeClientError(error: ClientError, limits: HttpLimits): [number, E
   ];
 }
 
-/** True when the bytes being parsed start a request line that has not ended (a URL too long for the head). */
-function requestLineOverflowed(error: ClientError): boolean {
+/**
+ * True when the URL is what made the head too large: the head overflowed inside the request line
+ * (the bytes parsed in this read have no line break and are the start of a request line or one long
+ * token without the `: ` and spaces of a header line), or its request line carries a URL longer than
+ * LORE_HTTP_MAX_URL_BYTES. (Node does not say which part overflowed.)
+ */
+function urlOverflowed(error: ClientError, maxUrlBytes: number): boolean {
   const packet = error.rawPacket;
   if (!packet) return false;
   const parsed = packet.subarray(0, error.bytesParsed ?? packet.length).toString('latin1');
-  return /^[A-Z]+ \S/.test(parsed) && !parsed.includes('\r\n') && !parsed.includes('\n');
+  const lineEnd = parsed.indexOf('\n');
+  if (lineEnd < 0) return /^[A-Z]+ \S/.test(parsed) || !/[: ]/.test(parsed);
+  const target = /^[A-Z]+ (\S+) HTTP\/\d\.\d\r?$/.exec(parsed.slice(0, lineEnd))?.[1];
+  return target !== undefined && target.length > maxUrlBytes;
 }

@@ -5,7 +5,7 @@ import type { AuthKit } from '../auth/auth-kit.js';
 import { ApiKeySchema, json, jsonBody, ScopeSchema } from '../auth/identity.schemas.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
-import { IdParam } from '../schemas.js';
+import { IdParam, nonBlank } from '../schemas.js';
 
 const tags = ['api-keys'];
 
@@ -30,8 +30,8 @@ const create = createRoute({
   security: signedIn,
   request: jsonBody(
     z
-      .object({
-        name: z.string().trim().min(1).max(200),
+      .strictObject({
+        name: nonBlank(200),
         scopes: z.array(ScopeSchema).min(1).default(['read']),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
       })

@@ -16,6 +16,7 @@ import {
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../auth/session-cookie.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
+import { nonBlank } from '../schemas.js';
 import { registerOidcRoutes } from './auth-oidc.routes.js';
 
 const tags = ['auth'];
@@ -43,7 +44,7 @@ const login = createRoute({
   path: '/api/v1/auth/login',
   tags,
   summary: 'Sign in with email and password; sets the session cookie',
-  request: jsonBody(z.object({ email: Email, password: Password }).openapi('LoginRequest')),
+  request: jsonBody(z.strictObject({ email: Email, password: Password }).openapi('LoginRequest')),
   responses: { 200: json(SignedInSchema, 'Signed in; the csrfToken goes in X-CSRF-Token'), ...commonErrors },
 });
 
@@ -55,11 +56,11 @@ const setup = createRoute({
     'Create the first administrator (only while no user exists; needs the set-up token printed at start)',
   request: jsonBody(
     z
-      .object({
+      .strictObject({
         setupToken: z.string().min(1).max(200),
         email: Email,
         password: Password,
-        name: z.string().trim().max(200).optional(),
+        name: z.string().max(200).trim().optional(),
       })
       .openapi('SetupRequest'),
   ),
@@ -93,7 +94,7 @@ const updateMe = createRoute({
   tags,
   summary: 'Change your own name',
   security: signedIn,
-  request: jsonBody(z.object({ name: z.string().trim().min(1).max(200) }).openapi('UpdateMeRequest')),
+  request: jsonBody(z.strictObject({ name: nonBlank(200) }).openapi('UpdateMeRequest')),
   responses: { 200: json(UserSchema, 'Updated'), ...commonErrors },
 });
 
@@ -105,7 +106,7 @@ const changePassword = createRoute({
   security: signedIn,
   request: jsonBody(
     z
-      .object({ currentPassword: Password.optional(), newPassword: Password })
+      .strictObject({ currentPassword: Password.optional(), newPassword: Password })
       .openapi('ChangePasswordRequest'),
   ),
   responses: {

@@ -6,7 +6,7 @@ import { LoreError } from '../../core/errors.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
-import { CitationSchema, IdParam } from '../schemas.js';
+import { CitationSchema, IdParam, IdText, nonBlank } from '../schemas.js';
 
 const ConversationSchema = z
   .object({
@@ -31,8 +31,8 @@ const MessageSchema = z
   })
   .openapi('Message');
 const FeedbackBody = z
-  .object({
-    questionId: z.string().min(1),
+  .strictObject({
+    questionId: IdText,
     rating: z.enum(['up', 'down']),
     comment: z.string().max(2000).optional(),
   })
@@ -71,7 +71,7 @@ const rename = createRoute({
   request: {
     params: IdParam,
     body: {
-      content: { 'application/json': { schema: z.object({ title: z.string().trim().min(1).max(200) }) } },
+      content: { 'application/json': { schema: z.strictObject({ title: nonBlank(200) }) } },
       required: true,
     },
   },

@@ -7,7 +7,7 @@ import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
-import { ChunkSchema, DocumentSchema, IdParam } from '../schemas.js';
+import { ChunkSchema, DocumentSchema, IdParam, IdText } from '../schemas.js';
 import { resolveUploadCollection } from './collection-access.js';
 
 const UploadResultSchema = z
@@ -64,7 +64,7 @@ const list = createRoute({
   security: signedIn,
   request: {
     query: z.object({
-      collectionId: z.string().optional(),
+      collectionId: IdText.optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       offset: z.coerce.number().int().min(0).default(0),
     }),
