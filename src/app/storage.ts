@@ -15,6 +15,7 @@ import { PgConversationStore } from '../adapters/store/postgres/pg.conversation-
 import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.js';
 import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-store.js';
 import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
+import { PgIntegrity } from '../adapters/store/postgres/pg.integrity.js';
 import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
 import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
@@ -27,6 +28,7 @@ import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
 import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
 import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
 import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
+import { SqliteIntegrity } from '../adapters/store/sqlite/sqlite.integrity.js';
 import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.js';
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
@@ -41,6 +43,7 @@ import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
+import type { DatabaseIntegrity } from '../ports/integrity.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -54,6 +57,8 @@ export interface Storage {
   queue: Queue;
   maintenance: Maintenance;
   snapshots: DatabaseSnapshots;
+  /** Read-only consistency checks (`lore check`). */
+  integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
   accessStore: AccessStore;
@@ -99,7 +104,11 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
   const closeBlobs = () => (blobs instanceof S3BlobStore ? blobs.close() : undefined);
   if (config.databaseUrl) {
     const where = redactUrl(config.databaseUrl);
-    const pool = createPool({ url: config.databaseUrl, max: config.dbPoolSize });
+    const pool = createPool({
+      url: config.databaseUrl,
+      max: config.dbPoolSize,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+    });
     try {
       await assertSchemaCurrent(pool, where);
     } catch (error) {
@@ -114,6 +123,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       queue: new PgQueue(pool),
       maintenance: new PgMaintenance(pool),
       snapshots: new PgSnapshots(pool),
+      integrity: new PgIntegrity(pool),
       blobs,
       identity: new PgIdentityStore(pool),
       accessStore: new PgAccessStore(pool),
@@ -137,6 +147,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     queue: new SqliteQueue(db),
     maintenance: new SqliteMaintenance(db),
     snapshots: new SqliteSnapshots(db),
+    integrity: new SqliteIntegrity(db),
     blobs,
     identity: new SqliteIdentityStore(db),
     accessStore: new SqliteAccessStore(db),

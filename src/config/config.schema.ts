@@ -33,6 +33,11 @@ export const configSchema = z.object({
   dbPoolSize: integer(1, 1000)
     .default(10)
     .describe('LORE_DB_POOL_SIZE: PostgreSQL connections kept by each process'),
+  dbConnectTimeoutMs: integer(100, 120_000)
+    .default(2_000)
+    .describe(
+      'LORE_DB_CONNECT_TIMEOUT_MS: longest wait for a PostgreSQL connection (new, or free in the pool); past it a request answers 503 storage_unavailable instead of hanging',
+    ),
   dbHnswEfSearch: integer(10, 1000)
     .default(100)
     .describe('LORE_DB_HNSW_EF_SEARCH: pgvector HNSW candidate list per dense search (recall vs speed)'),
@@ -68,6 +73,11 @@ export const configSchema = z.object({
     .default(1)
     .describe(
       'LORE_WORKER_CONCURRENCY: ingestion jobs one worker process runs at once (each parses in its own worker thread)',
+    ),
+  jobLeaseMs: integer(1_000, 3_600_000)
+    .default(60_000)
+    .describe(
+      'LORE_JOB_LEASE_MS: how long a claimed job stays with its worker without a heartbeat (heartbeats every third of it); a job whose worker died is taken over after this',
     ),
   metricsToken: optionalText.describe(
     'LORE_METRICS_TOKEN: when set, `/metrics` requires `Authorization: Bearer <token>` (metrics carry user ids)',
@@ -211,6 +221,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   datasetsDir: ['LORE_DATASETS_DIR'],
   databaseUrl: ['LORE_DATABASE_URL'],
   dbPoolSize: ['LORE_DB_POOL_SIZE'],
+  dbConnectTimeoutMs: ['LORE_DB_CONNECT_TIMEOUT_MS'],
   dbHnswEfSearch: ['LORE_DB_HNSW_EF_SEARCH'],
   blobUrl: ['LORE_BLOB_URL'],
   s3Endpoint: ['LORE_S3_ENDPOINT'],
@@ -222,6 +233,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
   metricsToken: ['LORE_METRICS_TOKEN'],
   workerConcurrency: ['LORE_WORKER_CONCURRENCY'],
+  jobLeaseMs: ['LORE_JOB_LEASE_MS'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],

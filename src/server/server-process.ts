@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { LoreApp } from '../app/create-app.js';
 import { instrumentApp } from '../app/instrument.js';
+import { orphanBlobsTask } from '../app/integrity/orphan-blobs.js';
 import type { Logger } from '../app/logger.js';
 import { maintenanceTasks } from '../app/maintenance.tasks.js';
 import { LoreMetrics } from '../app/metrics.js';
@@ -54,7 +55,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   // LORE_WORKER_CONCURRENCY runners, each claiming its own job from the queue.
   const newRunner = () =>
     new IngestJobRunner(app.queue, app.blobs, app.ingest, {
-      leaseMs: 60_000,
+      leaseMs: app.config.jobLeaseMs,
       idleMs: 1_000,
       onOutcome: (job, outcome) => {
         metrics.countIngest(outcome.status, outcome.status === 'failed' ? 0 : (outcome.chunks ?? 0));
@@ -83,8 +84,8 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
         },
       })
     : undefined;
-  for (const task of [...maintenanceTasks(app.maintenance), ...(options.tasks ?? [])])
-    scheduler?.register(task);
+  const housekeeping = [...maintenanceTasks(app.maintenance), orphanBlobsTask(app)];
+  for (const task of [...housekeeping, ...(options.tasks ?? [])]) scheduler?.register(task);
 
   const http = roles.includes('api')
     ? options.apiRoutes(() => {
@@ -105,7 +106,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
     worker && app.generations
       ? runGenerations(
           new EmbeddingGenerationRunner(app.queue, app.generations, {
-            leaseMs: 60_000,
+            leaseMs: app.config.jobLeaseMs,
             ...(app.collectionEmbeddings ? { collections: app.collectionEmbeddings } : {}),
           }),
           generationsStop.signal,

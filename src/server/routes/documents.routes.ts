@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoreApp } from '../../app/create-app.js';
-import { LoreError } from '../../core/errors.js';
+import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
@@ -22,6 +22,9 @@ const UploadResultSchema = z
     collectionId: z.string(),
   })
   .openapi('UploadResult');
+
+/** Failures of the server's storage rather than of a file: the upload reports them per file. */
+const storageFailures = new Set<ErrorCode>(['storage_full', 'storage_unavailable', 'storage_error']);
 
 const upload = createRoute({
   method: 'post',
@@ -175,6 +178,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
       .filter(Boolean)
       .slice(0, 50);
     const results: z.infer<typeof UploadResultSchema>['files'] = [];
+    const storageFailed: LoreError[] = [];
     for (const file of files) {
       const fileName = safeFileName(file.name);
       if (file.size > maxFileBytes) {
@@ -187,19 +191,35 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
         });
         continue;
       }
-      const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
-      const payload: IngestJobPayload = {
-        blobKey,
-        fileName,
-        source: `upload/${fileName}`,
-        collection: collection.name,
-        tags,
-        ...(principal.userId ? { requestedBy: principal.userId } : {}),
-      };
-      const job = await app.queue.enqueue(ingestJobKind, payload, { maxAttempts: 3 });
-      results.push({ fileName, jobId: job.id });
+      try {
+        const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
+        const payload: IngestJobPayload = {
+          blobKey,
+          fileName,
+          source: `upload/${fileName}`,
+          collection: collection.name,
+          tags,
+          ...(principal.userId ? { requestedBy: principal.userId } : {}),
+        };
+        const job = await app.queue.enqueue(ingestJobKind, payload, { maxAttempts: 3 });
+        results.push({ fileName, jobId: job.id });
+      } catch (error) {
+        const failure = toLoreError(error, 'storage_error');
+        if (!storageFailures.has(failure.code)) throw error;
+        // Disk full, database down: this file is not queued; say which file and why.
+        storageFailed.push(
+          new LoreError(failure.code, `${fileName}: ${failure.message}`, {
+            cause: failure,
+            details: failure.details,
+          }),
+        );
+        results.push({ fileName, error: { code: failure.code, message: `${fileName}: ${failure.message}` } });
+      }
     }
     notify();
+    // Nothing accepted because of the server's storage: answer with that status (507, 503), not 202.
+    const first = storageFailed[0];
+    if (first && results.every((result) => result.error)) throw first;
     return c.json({ files: results, collectionId: collection.id }, 202);
   });
 

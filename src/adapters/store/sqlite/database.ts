@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { LoreError } from '../../../core/errors.js';
+import { LoreError, registerErrorTranslator } from '../../../core/errors.js';
 import { type Migration, migrations } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -17,6 +17,7 @@ export interface OpenOptions {
  * and a database written by a newer Lore is refused.
  */
 export function openDatabase(path: string, options: OpenOptions = { migrate: true }): SqliteDatabase {
+  registerErrorTranslator(translateSqliteError);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
@@ -71,4 +72,38 @@ function applyMigrations(db: SqliteDatabase, pending: Migration[]): void {
       record.run(migration.version, migration.name, new Date().toISOString());
     }).immediate();
   }
+}
+
+/**
+ * What SQLite's failures mean for callers: a database locked by another process past the busy
+ * timeout is `storage_unavailable` (retry later), a full disk `storage_full`, damage or a read-only
+ * file `storage_error`; each message says so in words.
+ */
+export function translateSqliteError(error: unknown): LoreError | undefined {
+  if (!(error instanceof Database.SqliteError)) return undefined;
+  const code = error.code;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new LoreError(
+      'storage_unavailable',
+      `the embedded database is locked by another process or connection (${code}); retry shortly`,
+      { cause: error, details: { retryAfterSeconds: 2 } },
+    );
+  }
+  if (code === 'SQLITE_FULL') {
+    return new LoreError(
+      'storage_full',
+      `the embedded database could not be written: no space left on the device holding the data folder (${code}: ${error.message})`,
+      { cause: error },
+    );
+  }
+  if (
+    code.startsWith('SQLITE_CORRUPT') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_IOERR')
+  ) {
+    return new LoreError('storage_error', `the embedded database failed: ${error.message} (${code})`, {
+      cause: error,
+    });
+  }
+  return undefined;
 }
