@@ -19,6 +19,7 @@ import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
+import type { DatabaseIntegrity } from '../ports/integrity.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
@@ -37,6 +38,8 @@ export interface LoreApp {
   maintenance: Maintenance;
   /** Consistent database snapshots for `lore backup`. */
   snapshots: DatabaseSnapshots;
+  /** Read-only consistency checks of the database (`lore check`). */
+  integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
   accessStore: AccessStore;
@@ -75,7 +78,11 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
   // Embedded SQLite, or PostgreSQL when LORE_DATABASE_URL is set (src/app/storage.ts).
   const storage = await openStorage(config);
   const { store, queue, blobs } = storage;
-  const operations = { maintenance: storage.maintenance, snapshots: storage.snapshots };
+  const operations = {
+    maintenance: storage.maintenance,
+    snapshots: storage.snapshots,
+    integrity: storage.integrity,
+  };
   const accessStore = storage.accessStore;
   const accounts = {
     identity: storage.identity,
