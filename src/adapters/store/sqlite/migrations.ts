@@ -232,4 +232,19 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX evaluations_by_created ON evaluations(created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'the change log keeps the terms of deleted chunks',
+    // The in-memory BM25 index subtracts a deleted chunk's terms from its statistics, so a
+    // long-running process scores exactly like one that just loaded the index.
+    sql: `
+      ALTER TABLE chunk_deletions ADD COLUMN title_terms TEXT;
+      ALTER TABLE chunk_deletions ADD COLUMN body_terms TEXT;
+      DROP TRIGGER chunks_record_deletion;
+      CREATE TRIGGER chunks_record_deletion AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunk_deletions (chunk_id, deleted_at, title_terms, body_terms)
+        VALUES (old.id, unixepoch(), old.title_terms, old.body_terms);
+      END;
+    `,
+  },
 ];
