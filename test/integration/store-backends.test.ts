@@ -166,6 +166,31 @@ function suite(backend: BackendUnderTest) {
       expect((await queue.enqueue('contract', {}, { dedupKey: 'k' })).id).not.toBe(kept.id);
     });
 
+    it('queue: jobs with one order key run one at a time, oldest first, retries included', async () => {
+      const clock = { now: 2_000_000 };
+      const { queue } = open.clocked(() => clock.now);
+      const v1 = await queue.enqueue('ordered', { v: 1 }, { orderKey: 'doc-a' });
+      const v2 = await queue.enqueue('ordered', { v: 2 }, { orderKey: 'doc-a' });
+      const other = await queue.enqueue('ordered', { v: 3 }, { orderKey: 'doc-b' });
+      expect((await queue.claim(['ordered'], 'w1', 10_000))?.id).toBe(v1.id);
+      // v1 runs: v2 waits for it, another key does not.
+      expect((await queue.claim(['ordered'], 'w2', 10_000))?.id).toBe(other.id);
+      await queue.complete(other.id, 'w2');
+      expect(await queue.claim(['ordered'], 'w2', 10_000)).toBeUndefined();
+      // v1's worker dies: v1 is taken over first (its lease expired), v2 still waits.
+      clock.now += 11_000;
+      expect((await queue.claim(['ordered'], 'w3', 10_000))?.id).toBe(v1.id);
+      expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
+      // A retry with backoff keeps v2 waiting too; once v1 is done, v2 runs.
+      await queue.fail(v1.id, 'w3', 'transient', true);
+      expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
+      clock.now += 60_000;
+      expect((await queue.claim(['ordered'], 'w4', 10_000))?.id).toBe(v1.id);
+      await queue.complete(v1.id, 'w4');
+      expect((await queue.claim(['ordered'], 'w4', 10_000))?.id).toBe(v2.id);
+      await queue.complete(v2.id, 'w4');
+    });
+
     it('queue: concurrent workers never claim the same job twice', async () => {
       const { queue } = open.clocked(Date.now);
       const ids = new Set<string>();

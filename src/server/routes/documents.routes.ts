@@ -201,7 +201,11 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
           tags,
           ...(principal.userId ? { requestedBy: principal.userId } : {}),
         };
-        const job = await app.queue.enqueue(ingestJobKind, payload, { maxAttempts: 3 });
+        // One document's uploads are indexed in the order they arrived, retries included.
+        const job = await app.queue.enqueue(ingestJobKind, payload, {
+          maxAttempts: 3,
+          orderKey: ingestOrderKey(collection.id, payload.source),
+        });
         results.push({ fileName, jobId: job.id });
       } catch (error) {
         const failure = toLoreError(error, 'storage_error');
@@ -277,7 +281,11 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
         force: true,
         ...(principal.userId ? { requestedBy: principal.userId } : {}),
       } satisfies IngestJobPayload,
-      { maxAttempts: 3, dedupKey: `reindex:${document.id}` },
+      {
+        maxAttempts: 3,
+        dedupKey: `reindex:${document.id}`,
+        orderKey: ingestOrderKey(document.collectionId, document.source),
+      },
     );
     notify();
     return c.json({ jobId: job.id }, 202);
@@ -317,6 +325,11 @@ export async function readable(app: LoreApp, principal: Principal, id: string): 
   const permission = await app.access.permissionOn(principal, document.collectionId).catch(() => undefined);
   if (!permission) throw missing;
   return document;
+}
+
+/** Order key of the ingest jobs of one document (collection + source). */
+function ingestOrderKey(collectionId: string, source: string): string {
+  return `ingest:${collectionId}:${source}`;
 }
 
 function textField(value: unknown): string | undefined {

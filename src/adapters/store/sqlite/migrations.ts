@@ -234,10 +234,13 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'the change log keeps the terms of deleted chunks',
+    name: 'the change log keeps the terms of deleted chunks; jobs with an order key',
     // The in-memory BM25 index subtracts a deleted chunk's terms from its statistics, so a
-    // long-running process scores exactly like one that just loaded the index.
+    // long-running process scores exactly like one that just loaded the index. Jobs sharing an
+    // order key (the uploads of one document) run one at a time, oldest first.
     sql: `
+      ALTER TABLE jobs ADD COLUMN order_key TEXT;
+      CREATE INDEX jobs_by_order_key ON jobs(order_key) WHERE order_key IS NOT NULL;
       ALTER TABLE chunk_deletions ADD COLUMN title_terms TEXT;
       ALTER TABLE chunk_deletions ADD COLUMN body_terms TEXT;
       DROP TRIGGER chunks_record_deletion;
