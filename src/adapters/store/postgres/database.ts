@@ -49,6 +49,10 @@ export function createPool(options: PgPoolOptions): PgPool {
   (pool as { connect: unknown }).connect = (...args: unknown[]) =>
     mapRejection(poolConnect(...args), translate);
   pool.on('connect', (client) => {
+    // A checked-out client whose connection the server ends (shutdown, restart) emits 'error';
+    // without a listener that would crash the process. Its queries fail instead (mapped below), and
+    // the pool drops it when it is released.
+    client.on('error', () => undefined);
     const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as { query: unknown }).query = (...args: unknown[]) =>
       mapRejection(clientQuery(...args), translate);
