@@ -21,6 +21,7 @@ import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
 import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
 import { PgStore } from '../adapters/store/postgres/pg.store.js';
+import { busyAttemptMs, retryWhenBusy } from '../adapters/store/sqlite/busy-retry.js';
 import { openDatabase } from '../adapters/store/sqlite/database.js';
 import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
 import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
@@ -139,22 +140,29 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       },
     };
   }
-  const db = openDatabase(join(config.dataDir, 'lore.db'));
+  // A write that finds the database locked waits asynchronously (retryWhenBusy), never long inside
+  // SQLite's synchronous busy handler, so other requests keep being served meanwhile.
+  const db = openDatabase(join(config.dataDir, 'lore.db'), {
+    migrate: true,
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+  });
+  db.pragma(`busy_timeout = ${busyAttemptMs}`);
+  const patient = <T extends object>(adapter: T) => retryWhenBusy(adapter, config.sqliteBusyTimeoutMs);
   const store = new SqliteStore(db);
   return {
     backend: 'sqlite',
-    store,
-    queue: new SqliteQueue(db),
-    maintenance: new SqliteMaintenance(db),
+    store: patient(store),
+    queue: patient(new SqliteQueue(db)),
+    maintenance: patient(new SqliteMaintenance(db)),
     snapshots: new SqliteSnapshots(db),
     integrity: new SqliteIntegrity(db),
     blobs,
-    identity: new SqliteIdentityStore(db),
-    accessStore: new SqliteAccessStore(db),
-    conversations: new SqliteConversationStore(db),
-    analytics: new SqliteAnalyticsStore(db),
-    audit: new SqliteAuditLog(db),
-    evaluations: new SqliteEvaluationStore(db),
+    identity: patient(new SqliteIdentityStore(db)),
+    accessStore: patient(new SqliteAccessStore(db)),
+    conversations: patient(new SqliteConversationStore(db)),
+    analytics: patient(new SqliteAnalyticsStore(db)),
+    audit: patient(new SqliteAuditLog(db)),
+    evaluations: patient(new SqliteEvaluationStore(db)),
     async close() {
       closeBlobs();
       await store.close();

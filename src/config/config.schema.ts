@@ -38,6 +38,11 @@ export const configSchema = z.object({
     .describe(
       'LORE_DB_CONNECT_TIMEOUT_MS: longest wait for a PostgreSQL connection (new, or free in the pool); past it a request answers 503 storage_unavailable instead of hanging',
     ),
+  sqliteBusyTimeoutMs: integer(0, 600_000)
+    .default(5_000)
+    .describe(
+      'LORE_SQLITE_BUSY_TIMEOUT_MS: how long an embedded-database write waits for another process’s lock before answering 503 storage_unavailable (the wait blocks the process)',
+    ),
   dbHnswEfSearch: integer(10, 1000)
     .default(100)
     .describe('LORE_DB_HNSW_EF_SEARCH: pgvector HNSW candidate list per dense search (recall vs speed)'),
@@ -222,6 +227,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   databaseUrl: ['LORE_DATABASE_URL'],
   dbPoolSize: ['LORE_DB_POOL_SIZE'],
   dbConnectTimeoutMs: ['LORE_DB_CONNECT_TIMEOUT_MS'],
+  sqliteBusyTimeoutMs: ['LORE_SQLITE_BUSY_TIMEOUT_MS'],
   dbHnswEfSearch: ['LORE_DB_HNSW_EF_SEARCH'],
   blobUrl: ['LORE_BLOB_URL'],
   s3Endpoint: ['LORE_S3_ENDPOINT'],

@@ -9,6 +9,11 @@ export type SqliteDatabase = Database.Database;
 export interface OpenOptions {
   /** Apply pending migrations (true for `lore migrate` and the embedded default). */
   migrate: boolean;
+  /**
+   * How long a write waits for another process's lock before failing with `storage_unavailable`
+   * (LORE_SQLITE_BUSY_TIMEOUT_MS; default 5 s). The wait blocks this process's event loop.
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -30,7 +35,7 @@ export function openDatabase(path: string, options: OpenOptions = { migrate: tru
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5_000))}`);
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
