@@ -27,6 +27,8 @@ export interface IngestJobRunnerOptions {
   /** Pause between polls when the queue is empty. */
   idleMs: number;
   onOutcome?: (job: Job, outcome: IngestOutcome) => void;
+  /** A poll or a job's bookkeeping failed (database down or full): for the log. */
+  onError?: (error: unknown) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export class IngestJobRunner {
         },
         (error: unknown) => {
           this.backoff.failed(error);
+          this.options.onError?.(error);
           return false;
         },
       );
