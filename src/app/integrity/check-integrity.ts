@@ -97,6 +97,8 @@ export async function checkIntegrity(
 
 /** Which embedders may hold vectors, and which may hold only some (being built or being dropped). */
 interface EmbeddingStates {
+  /** False when no generation was ever recorded (embedder passed in directly): staleness is unknown. */
+  recorded: boolean;
   /** Embedders serving the deployment or a collection, plus ones being built or retired. */
   inUse: Set<string>;
   /** Embedders whose vectors are being written or deleted in batches (partial is expected). */
@@ -106,10 +108,11 @@ interface EmbeddingStates {
 }
 
 async function embeddingStates(store: Store): Promise<EmbeddingStates> {
-  const states: EmbeddingStates = { inUse: new Set(), partial: new Set() };
+  const states: EmbeddingStates = { recorded: false, inUse: new Set(), partial: new Set() };
   const raw = await store.getSetting(generationSettingKey);
   const deployment = raw ? (JSON.parse(raw) as GenerationState) : undefined;
   if (deployment?.active) {
+    states.recorded = true;
     states.active = deployment.active.embedderId;
     states.inUse.add(deployment.active.embedderId);
   }
@@ -200,7 +203,7 @@ class DocumentChecks {
       }
     }
     for (const [embedderId, count] of stored.vectorsByEmbedder) {
-      if (!this.embedders.inUse.has(embedderId)) {
+      if (this.embedders.recorded && !this.embedders.inUse.has(embedderId)) {
         this.staleEmbedders.set(embedderId, (this.staleEmbedders.get(embedderId) ?? 0) + count);
       }
       if (count !== chunks.length && !this.embedders.partial.has(embedderId)) {
