@@ -77,6 +77,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -141,6 +150,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -231,6 +249,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -295,6 +322,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -428,6 +464,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -522,6 +567,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -594,6 +648,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -680,6 +743,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -748,6 +820,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -836,6 +917,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -906,6 +996,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1037,6 +1136,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1110,6 +1218,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1198,6 +1315,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1268,6 +1394,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1358,6 +1493,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -1428,6 +1572,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1508,6 +1661,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1597,6 +1759,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -1677,6 +1848,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         /** Replace the members of a group (administrators) */
@@ -1742,6 +1922,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1833,6 +2022,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -1897,6 +2095,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1986,6 +2193,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         options?: never;
@@ -2066,6 +2282,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         /** Replace the grants of a collection (its owner or an administrator); a user may be named by email */
@@ -2138,6 +2363,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         post?: never;
@@ -2201,6 +2435,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2294,6 +2537,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2377,6 +2629,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2450,6 +2711,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2538,6 +2808,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2599,6 +2878,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2680,6 +2968,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         trace?: never;
@@ -2754,6 +3051,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2849,6 +3155,24 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No space left to store the originals or the queue (storage_full); the message names the file */
+                507: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -2930,6 +3254,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2991,6 +3324,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3082,6 +3424,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3156,6 +3507,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3248,6 +3608,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3326,6 +3695,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3416,6 +3794,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3492,6 +3879,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3584,6 +3980,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -3660,6 +4065,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3752,6 +4166,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -3813,6 +4236,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3889,6 +4321,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3975,6 +4416,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4053,6 +4503,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4147,6 +4606,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         put?: never;
@@ -4221,6 +4689,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4311,6 +4788,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4386,6 +4872,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4484,6 +4979,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4558,6 +5062,15 @@ export interface paths {
                 };
                 /** @description Too many requests; retry after the Retry-After header */
                 429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -6,7 +6,7 @@ import type { Principal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, json, signedIn } from '../openapi.js';
+import { commonErrors, errorResponse, json, signedIn } from '../openapi.js';
 import { ChunkSchema, DocumentSchema, IdParam } from '../schemas.js';
 import { resolveUploadCollection } from './collection-access.js';
 
@@ -55,6 +55,9 @@ const upload = createRoute({
   responses: {
     202: json(UploadResultSchema, 'Accepted files and their jobs'),
     413: commonErrors[400],
+    507: errorResponse(
+      'No space left to store the originals or the queue (storage_full); the message names the file',
+    ),
     ...commonErrors,
   },
 });
