@@ -16,6 +16,7 @@ import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.
 import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-store.js';
 import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
 import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
+import { PgLoginAttempts } from '../adapters/store/postgres/pg.login-attempts.js';
 import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
 import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
@@ -27,6 +28,7 @@ import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
 import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
 import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
 import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
+import { SqliteLoginAttempts } from '../adapters/store/sqlite/sqlite.login-attempts.js';
 import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.js';
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
@@ -41,6 +43,7 @@ import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
+import type { LoginAttemptStore } from '../ports/login-attempts.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -56,6 +59,8 @@ export interface Storage {
   snapshots: DatabaseSnapshots;
   blobs: BlobStore;
   identity: IdentityStore;
+  /** Sign-in attempt windows shared by every process on the database (login throttling). */
+  loginAttempts: LoginAttemptStore;
   accessStore: AccessStore;
   conversations: ConversationStore;
   analytics: AnalyticsStore;
@@ -116,6 +121,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       snapshots: new PgSnapshots(pool),
       blobs,
       identity: new PgIdentityStore(pool),
+      loginAttempts: new PgLoginAttempts(pool),
       accessStore: new PgAccessStore(pool),
       conversations: new PgConversationStore(pool),
       analytics: new PgAnalyticsStore(pool),
@@ -139,6 +145,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     snapshots: new SqliteSnapshots(db),
     blobs,
     identity: new SqliteIdentityStore(db),
+    loginAttempts: new SqliteLoginAttempts(db),
     accessStore: new SqliteAccessStore(db),
     conversations: new SqliteConversationStore(db),
     analytics: new SqliteAnalyticsStore(db),

@@ -74,6 +74,10 @@ export function registerApiKeyRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit):
   router.openapi(create, async (c) => {
     const principal = principalOf(c);
     requireScope(principal, 'write');
+    if (principal.via === 'api-key') {
+      // A stolen key must not be able to mint keys that outlive its own revocation.
+      throw new LoreError('forbidden', 'an API key cannot create API keys; sign in to create one');
+    }
     if (!principal.userId) {
       throw new LoreError(
         'invalid_request',

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LoreError } from '../../core/errors.js';
+import { requireScope } from '../../core/identity/access.service.js';
 import type { User } from '../../core/identity/identity.records.js';
 import { safeEqual } from '../../core/identity/secret-token.js';
 import type { AuthKit } from '../auth/auth-kit.js';
@@ -192,6 +193,7 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(updateMe, async (c) => {
     const principal = principalOf(c);
     if (!principal.userId) throw new LoreError('invalid_request', 'the local user has no account to change');
+    requireScope(principal, 'write');
     const updated = await kit.accounts.update(principal.userId, c.req.valid('json'), kit.actor(c));
     return c.json(updated, 200);
   });

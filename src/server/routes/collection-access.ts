@@ -46,7 +46,10 @@ export async function createOwnedCollection(
     throw new LoreError('conflict', `a collection named ${name} already exists`);
   }
   const collection = await app.store.ensureCollection(name);
-  if (principal.userId) await app.accessStore.setCollectionOwner(collection.id, principal.userId);
+  // Someone else created the name meanwhile: theirs, not ours.
+  if (principal.userId && !(await app.accessStore.claimCollection(collection.id, principal.userId))) {
+    throw new LoreError('conflict', `a collection named ${name} already exists`);
+  }
   const updated = description ? await app.store.updateCollection(collection.id, { description }) : collection;
   return { ...(updated ?? collection), ...(principal.userId ? { ownerId: principal.userId } : {}) };
 }

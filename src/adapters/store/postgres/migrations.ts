@@ -289,4 +289,16 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX evaluations_by_created ON evaluations (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 4,
+    name: 'sign-in attempt windows',
+    sql: `
+      CREATE TABLE login_attempts (
+        key text PRIMARY KEY,
+        attempts integer NOT NULL,
+        window_ends_at bigint NOT NULL
+      );
+      CREATE INDEX login_attempts_by_end ON login_attempts (window_ends_at);
+    `,
+  },
 ];

@@ -232,4 +232,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX evaluations_by_created ON evaluations(created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'sign-in attempt windows',
+    sql: `
+      CREATE TABLE login_attempts (
+        key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        window_ends_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_attempts_by_end ON login_attempts(window_ends_at);
+    `,
+  },
 ];
