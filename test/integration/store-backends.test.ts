@@ -232,6 +232,22 @@ function suite(backend: BackendUnderTest) {
       await shared.clear('burst');
     });
 
+    it('lists documents of the given collections only (the readable set access control passes)', async () => {
+      const { store } = open.storage;
+      const [a, b] = [await store.ensureCollection('list-a'), await store.ensureCollection('list-b')];
+      const inA = await store.writeDocument(writeOf(a.id, 'in-a.txt', ['gamma']));
+      const inB = await store.writeDocument(writeOf(b.id, 'in-b.txt', ['delta']));
+      const ids = async (collectionIds?: string[]) =>
+        (await store.listDocuments({ ...(collectionIds ? { collectionIds } : {}), limit: 1000 }))
+          .map((document) => document.id)
+          .filter((id) => id === inA.id || id === inB.id)
+          .sort();
+      expect(await ids([a.id])).toEqual([inA.id]);
+      expect(await ids([])).toEqual([]);
+      expect(await ids([a.id, b.id])).toEqual([inA.id, inB.id].sort());
+      expect(await ids()).toEqual([inA.id, inB.id].sort());
+    });
+
     it('access: a new collection is claimed by one owner only, never one with documents', async () => {
       const { store, accessStore } = open.storage;
       const fresh = await store.ensureCollection('claimed-once');

@@ -27,7 +27,14 @@ export async function resolveUploadCollection(
   );
   const existing = (await app.store.getCollectionByName(name)) ?? (await app.store.getCollection(name));
   if (existing) {
-    await app.access.require(principal, existing.id, 'editor');
+    try {
+      await app.access.require(principal, existing.id, 'editor');
+    } catch (error) {
+      // Named as the caller named it: the id of a collection it cannot read would leak.
+      if (LoreError.is(error) && error.code === 'not_found')
+        throw new LoreError('not_found', `no collection ${name}`);
+      throw error;
+    }
     return existing;
   }
   return createOwnedCollection(app, principal, name, '');
