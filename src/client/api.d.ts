@@ -1836,7 +1836,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is in this response only */
+        /** Create an API key (signed in with a session or a JWT: an API key cannot create keys); the secret is in this response only */
         post: {
             parameters: {
                 query?: never;

@@ -26,7 +26,8 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/api-keys',
   tags,
-  summary: 'Create an API key; the secret is in this response only',
+  summary:
+    'Create an API key (signed in with a session or a JWT: an API key cannot create keys); the secret is in this response only',
   security: signedIn,
   request: jsonBody(
     z
