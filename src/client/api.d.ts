@@ -338,6 +338,8 @@ export interface paths {
                             setupRequired: boolean;
                             password: boolean;
                             sso: boolean;
+                            /** @description The public landing page (LORE_LANDING_URL); absent when none is set */
+                            landingUrl?: string;
                         };
                     };
                 };

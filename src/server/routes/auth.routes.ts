@@ -33,6 +33,10 @@ const status = createRoute({
         setupRequired: z.boolean(),
         password: z.boolean(),
         sso: z.boolean(),
+        landingUrl: z
+          .string()
+          .optional()
+          .openapi({ description: 'The public landing page (LORE_LANDING_URL); absent when none is set' }),
       }),
       'Sign-in methods',
     ),
@@ -122,7 +126,13 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(status, async (c) => {
     const setupRequired = kit.enabled && (await identity.countUsers()) === 0;
     return c.json(
-      { userManagement: kit.enabled, setupRequired, password: kit.enabled, sso: Boolean(kit.oidc) },
+      {
+        userManagement: kit.enabled,
+        setupRequired,
+        password: kit.enabled,
+        sso: Boolean(kit.oidc),
+        ...(kit.app.config.landingUrl ? { landingUrl: kit.app.config.landingUrl } : {}),
+      },
       200,
     );
   });
