@@ -61,7 +61,7 @@ export const configSchema = z.object({
       message: 'expected an http(s) URL or a path such as /about/ (empty: no link)',
     })
     .describe(
-      "LORE_LANDING_URL: the public landing page the sign-in page links to (e.g. its CloudFront address); the default /about/ is the copy `lore serve` hosts; empty hides the link",
+      'LORE_LANDING_URL: the public landing page the sign-in page links to (e.g. its CloudFront address); the default /about/ is the copy `lore serve` hosts; empty hides the link',
     ),
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
