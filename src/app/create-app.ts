@@ -21,6 +21,7 @@ import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
 import type { DatabaseIntegrity } from '../ports/integrity.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
+import type { LoginAttemptStore } from '../ports/login-attempts.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -42,6 +43,8 @@ export interface LoreApp {
   integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
+  /** Sign-in attempt windows shared by every process on the database. */
+  loginAttempts: LoginAttemptStore;
   accessStore: AccessStore;
   access: AccessService;
   conversations: ConversationStore;
@@ -86,6 +89,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
   const accessStore = storage.accessStore;
   const accounts = {
     identity: storage.identity,
+    loginAttempts: storage.loginAttempts,
     accessStore,
     access: new AccessService({ access: accessStore, store }),
     conversations: storage.conversations,

@@ -17,6 +17,7 @@ import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-stor
 import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
 import { PgIntegrity } from '../adapters/store/postgres/pg.integrity.js';
 import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
+import { PgLoginAttempts } from '../adapters/store/postgres/pg.login-attempts.js';
 import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
 import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
@@ -30,6 +31,7 @@ import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.convers
 import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
 import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
 import { SqliteIntegrity } from '../adapters/store/sqlite/sqlite.integrity.js';
+import { SqliteLoginAttempts } from '../adapters/store/sqlite/sqlite.login-attempts.js';
 import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.js';
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
@@ -45,6 +47,7 @@ import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
 import type { DatabaseIntegrity } from '../ports/integrity.port.js';
+import type { LoginAttemptStore } from '../ports/login-attempts.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -62,6 +65,8 @@ export interface Storage {
   integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
+  /** Sign-in attempt windows shared by every process on the database (login throttling). */
+  loginAttempts: LoginAttemptStore;
   accessStore: AccessStore;
   conversations: ConversationStore;
   analytics: AnalyticsStore;
@@ -127,6 +132,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       integrity: new PgIntegrity(pool),
       blobs,
       identity: new PgIdentityStore(pool),
+      loginAttempts: new PgLoginAttempts(pool),
       accessStore: new PgAccessStore(pool),
       conversations: new PgConversationStore(pool),
       analytics: new PgAnalyticsStore(pool),
@@ -158,6 +164,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     integrity: new SqliteIntegrity(db),
     blobs,
     identity: patient(new SqliteIdentityStore(db)),
+    loginAttempts: patient(new SqliteLoginAttempts(db)),
     accessStore: patient(new SqliteAccessStore(db)),
     conversations: patient(new SqliteConversationStore(db)),
     analytics: patient(new SqliteAnalyticsStore(db)),

@@ -374,6 +374,8 @@ export interface paths {
                             setupRequired: boolean;
                             password: boolean;
                             sso: boolean;
+                            /** @description The public landing page (LORE_LANDING_URL); absent when none is set */
+                            landingUrl?: string;
                         };
                     };
                 };
@@ -2034,7 +2036,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is in this response only */
+        /** Create an API key (signed in with a session or a JWT: an API key cannot create keys); the secret is in this response only */
         post: {
             parameters: {
                 query?: never;

@@ -63,6 +63,16 @@ export const configSchema = z.object({
     .describe('LORE_S3_REGION (or AWS_REGION): region of the LORE_BLOB_URL bucket'),
   host: z.string().min(1).default('127.0.0.1').describe('LORE_HOST: address `lore serve` binds to'),
   port: integer(0, 65_535).default(7860).describe('LORE_PORT: port `lore serve` listens on'),
+  landingUrl: z
+    .string()
+    .trim()
+    .default('/about/')
+    .refine((value) => value === '' || /^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(value), {
+      message: 'expected an http(s) URL or a path such as /about/ (empty: no link)',
+    })
+    .describe(
+      'LORE_LANDING_URL: the public landing page the sign-in page links to (e.g. its CloudFront address); the default /about/ is the copy `lore serve` hosts; empty hides the link',
+    ),
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -234,6 +244,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   s3Region: ['LORE_S3_REGION', 'AWS_REGION'],
   host: ['LORE_HOST'],
   port: ['LORE_PORT'],
+  landingUrl: ['LORE_LANDING_URL'],
   logLevel: ['LORE_LOG_LEVEL'],
   roles: ['LORE_ROLES'],
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],

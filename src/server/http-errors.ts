@@ -8,6 +8,8 @@ const codeForStatus: Record<number, ErrorCode> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  // A JSON route sent another Content-Type (@hono/zod-openapi's media-type gate).
+  415: 'unsupported_format',
   429: 'rate_limited',
 };
 
@@ -18,6 +20,12 @@ const codeForStatus: Record<number, ErrorCode> = {
 export function requestError(error: unknown): LoreError {
   if (error instanceof HTTPException && codeForStatus[error.status]) {
     const message = error.message || error.getResponse().statusText || 'bad request';
+    if (error.status === 415) {
+      return new LoreError(
+        'unsupported_format',
+        'unsupported Content-Type: send the body as application/json',
+      );
+    }
     return new LoreError(
       codeForStatus[error.status]!,
       /json/i.test(message) ? `malformed JSON body: ${message}` : message,

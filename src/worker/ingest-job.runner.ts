@@ -14,6 +14,8 @@ export interface IngestJobPayload {
   fileName: string;
   source: string;
   collection: string;
+  /** The collection's id at upload time (older jobs carry only the name). */
+  collectionId?: string;
   tags: string[];
   /** Re-index even when the content is unchanged. */
   force?: boolean;
@@ -136,6 +138,7 @@ export class IngestJobRunner {
         fileName: payload.fileName,
         source: payload.source,
         collection: payload.collection,
+        ...(payload.collectionId ? { collectionId: payload.collectionId } : {}),
         tags: payload.tags,
         ...(payload.force ? { force: true } : {}),
         onProgress: (progress) => {

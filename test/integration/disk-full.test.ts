@@ -112,7 +112,9 @@ describeRequiring('disk full in the data folder', smallVolumeMissing, () => {
       }
     }
     expect(worker.output()).toMatch(/ingest worker cannot take jobs: .*no space left/);
-    console.log(`disk full: ${queuedJobs.length - waiting.length} queued jobs failed with the cause, ${waiting.length} waited for space`);
+    console.log(
+      `disk full: ${queuedJobs.length - waiting.length} queued jobs failed with the cause, ${waiting.length} waited for space`,
+    );
     // Still serving: health, search, documents and their text, as before.
     expect((await fetch(`${api.url}/healthz`)).status).toBe(200);
     expect(await search()).toEqual(before);

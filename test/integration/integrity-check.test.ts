@@ -81,8 +81,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         };
         try {
           const clean = await checkIntegrity(app, { verifyBlobs: true });
-        expect(clean.checks.filter((check) => !(check.problems === 0))).toEqual([]);
-        expect(clean.ok).toBe(true);
+          expect(clean.checks.filter((check) => !(check.problems === 0))).toEqual([]);
+          expect(clean.ok).toBe(true);
           expect(await failing(app)).toEqual({});
           const [tides, budget, garden] = await Promise.all(
             ['tides.md', 'budget.md', 'garden.txt'].map(async (source) =>
@@ -122,7 +122,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
           expect(found).toMatchObject({
             'chunk-spans': 1,
             // The forged terms, and the edited text no longer giving the terms it was indexed with.
-          'chunk-terms': 2,
+            'chunk-terms': 2,
             'chunk-counts': 1,
             'document-vectors': 1,
             'job-states': 1,
@@ -130,7 +130,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
             'blobs-present': 1,
             'orphan-blobs': 1,
             ...(sql
-              ? { postings: expect.any(Number), 'term-stats': expect.any(Number), 'field-stats': expect.any(Number) }
+              ? {
+                  postings: expect.any(Number),
+                  'term-stats': expect.any(Number),
+                  'field-stats': expect.any(Number),
+                }
               : {}),
             ...(lite ? { 'foreign-keys': 1 } : {}),
           });

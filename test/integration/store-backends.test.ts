@@ -229,6 +229,62 @@ function suite(backend: BackendUnderTest) {
       await maintenance.ping();
     });
 
+    it('login attempts: counted atomically across connections, windows by the clock, pruned', async () => {
+      // The storage's own connection (database time) and a second one, as two replicas would.
+      const shared = open.storage.loginAttempts;
+      const counts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? shared : open.clocked(() => Date.now()).loginAttempts).count('burst', 60_000),
+        ),
+      );
+      expect(counts.map((window) => window.attempts).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      const clock = { now: 9_000_000 };
+      const { loginAttempts } = open.clocked(() => clock.now);
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      clock.now += 400;
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 2, remainingMs: 600 });
+      await loginAttempts.forgive('k');
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 2, remainingMs: 600 });
+      clock.now += 600;
+      // The window closed: a new one opens at this attempt.
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      await loginAttempts.clear('k');
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      clock.now += 5_000;
+      expect(await loginAttempts.prune()).toBe(1);
+      await shared.clear('burst');
+    });
+
+    it('lists documents of the given collections only (the readable set access control passes)', async () => {
+      const { store } = open.storage;
+      const [a, b] = [await store.ensureCollection('list-a'), await store.ensureCollection('list-b')];
+      const inA = await store.writeDocument(writeOf(a.id, 'in-a.txt', ['gamma']));
+      const inB = await store.writeDocument(writeOf(b.id, 'in-b.txt', ['delta']));
+      const ids = async (collectionIds?: string[]) =>
+        (await store.listDocuments({ ...(collectionIds ? { collectionIds } : {}), limit: 1000 }))
+          .map((document) => document.id)
+          .filter((id) => id === inA.id || id === inB.id)
+          .sort();
+      expect(await ids([a.id])).toEqual([inA.id]);
+      expect(await ids([])).toEqual([]);
+      expect(await ids([a.id, b.id])).toEqual([inA.id, inB.id].sort());
+      expect(await ids()).toEqual([inA.id, inB.id].sort());
+    });
+
+    it('access: a new collection is claimed by one owner only, never one with documents', async () => {
+      const { store, accessStore } = open.storage;
+      const fresh = await store.ensureCollection('claimed-once');
+      expect(await accessStore.claimCollection(fresh.id, 'user-a')).toBe(true);
+      expect(await accessStore.claimCollection(fresh.id, 'user-b')).toBe(false);
+      expect(await accessStore.getCollectionOwner(fresh.id)).toBe('user-a');
+      const used = await store.ensureCollection('has-documents');
+      await store.writeDocument(writeOf(used.id, 'claim.txt', ['alpha beta']));
+      expect(await accessStore.claimCollection(used.id, 'user-b')).toBe(false);
+      expect(await accessStore.getCollectionOwner(used.id)).toBeUndefined();
+    });
+
     it('evaluations: records a run, updates it as it runs, lists newest first without per-query scores', async () => {
       const evaluations = open.storage.evaluations;
       const report: EvaluationReport = {

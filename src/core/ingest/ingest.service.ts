@@ -15,6 +15,11 @@ export interface IngestInput {
   /** Identity of the file inside its collection: an absolute path, URL or external id. */
   source: string;
   collection: string;
+  /**
+   * The collection by id, which must still exist; wins over `collection`, so that a rename, or a new
+   * collection taking the name after an upload, cannot send the file to a collection it was not meant for.
+   */
+  collectionId?: string;
   tags?: string[];
   password?: string;
   /** Title to use instead of the parsed one (e.g. a BEIR corpus title). */
@@ -92,7 +97,15 @@ export class IngestService {
       );
     }
     const contentHash = createHash('sha256').update(input.bytes).digest('hex');
-    const collection = await store.ensureCollection(input.collection);
+    const collection = input.collectionId
+      ? await store.getCollection(input.collectionId)
+      : await store.ensureCollection(input.collection);
+    if (!collection) {
+      throw new LoreError(
+        'not_found',
+        `the collection ${input.collection} was deleted before the file was indexed`,
+      );
+    }
     const existing = await store.findDocumentBySource(collection.id, input.source);
     if (
       !input.force &&

@@ -2,7 +2,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoreApp } from '../../app/create-app.js';
 import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
-import type { Principal } from '../../core/identity/identity.records.js';
+import { requireScope } from '../../core/identity/access.service.js';
+import type { ApiScope, Principal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
@@ -201,6 +202,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
           fileName,
           source: `upload/${fileName}`,
           collection: collection.name,
+          collectionId: collection.id,
           tags,
           ...(principal.userId ? { requestedBy: principal.userId } : {}),
         };
@@ -250,7 +252,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
 
   router.openapi(remove, async (c) => {
     const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id);
+    const document = await readable(app, principal, c.req.valid('param').id, 'write');
     await app.access.require(principal, document.collectionId, 'editor');
     await app.ingest.remove(document.id);
     await app.audit.append({
@@ -264,7 +266,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
 
   router.openapi(reindex, async (c) => {
     const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id);
+    const document = await readable(app, principal, c.req.valid('param').id, 'write');
     await app.access.require(principal, document.collectionId, 'editor');
     if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
       throw new LoreError(
@@ -280,6 +282,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
         fileName: document.fileName,
         source: document.source,
         collection: collection?.name ?? 'default',
+        collectionId: document.collectionId,
         tags: document.tags,
         force: true,
         ...(principal.userId ? { requestedBy: principal.userId } : {}),
@@ -320,13 +323,22 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
   });
 }
 
-/** The document when the principal can read its collection; otherwise not found (no leak). */
-export async function readable(app: LoreApp, principal: Principal, id: string): Promise<DocumentRecord> {
+/**
+ * The document when the principal can read its collection, else not found (no leak); then the
+ * credential must carry `scope` (`read` to see it, `write` to change it).
+ */
+export async function readable(
+  app: LoreApp,
+  principal: Principal,
+  id: string,
+  scope: ApiScope = 'read',
+): Promise<DocumentRecord> {
   const document = await app.store.getDocument(id);
   const missing = new LoreError('not_found', `no document ${id}`);
   if (!document) throw missing;
   const permission = await app.access.permissionOn(principal, document.collectionId).catch(() => undefined);
   if (!permission) throw missing;
+  requireScope(principal, scope);
   return document;
 }
 

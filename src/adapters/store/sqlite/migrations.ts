@@ -234,6 +234,18 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 4,
+    name: 'sign-in attempt windows',
+    sql: `
+      CREATE TABLE login_attempts (
+        key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        window_ends_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_attempts_by_end ON login_attempts(window_ends_at);
+    `,
+  },
+  {
+    version: 5,
     name: 'the change log keeps the terms of deleted chunks; jobs with an order key',
     // The in-memory BM25 index subtracts a deleted chunk's terms from its statistics, so a
     // long-running process scores exactly like one that just loaded the index. Jobs sharing an
