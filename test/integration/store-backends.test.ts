@@ -169,9 +169,13 @@ function suite(backend: BackendUnderTest) {
     it('queue: jobs with one order key run one at a time, oldest first, retries included', async () => {
       const clock = { now: 2_000_000 };
       const { queue } = open.clocked(() => clock.now);
-      const v1 = await queue.enqueue('ordered', { v: 1 }, { orderKey: 'doc-a' });
-      const v2 = await queue.enqueue('ordered', { v: 2 }, { orderKey: 'doc-a' });
-      const other = await queue.enqueue('ordered', { v: 3 }, { orderKey: 'doc-b' });
+      const later = <T>(job: T) => {
+        clock.now += 1; // distinct creation times: claims go oldest first
+        return job;
+      };
+      const v1 = later(await queue.enqueue('ordered', { v: 1 }, { orderKey: 'doc-a' }));
+      const v2 = later(await queue.enqueue('ordered', { v: 2 }, { orderKey: 'doc-a' }));
+      const other = later(await queue.enqueue('ordered', { v: 3 }, { orderKey: 'doc-b' }));
       expect((await queue.claim(['ordered'], 'w1', 10_000))?.id).toBe(v1.id);
       // v1 runs: v2 waits for it, another key does not.
       expect((await queue.claim(['ordered'], 'w2', 10_000))?.id).toBe(other.id);
