@@ -26,7 +26,7 @@ import { isOpenAiPath, registerOpenAiRoutes } from './routes/openai.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
 import { urlEncoding } from './url-encoding.middleware.js';
-import { registerWebUi } from './web-ui.js';
+import { registerLandingPage, registerWebUi } from './web-ui.js';
 
 /** What the HTTP layer needs beyond the app. */
 export interface ServerOptions {
@@ -110,6 +110,7 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
 
   registerSecuritySchemes(http);
   http.doc31('/api/v1/openapi.json', openApiInfo);
+  registerLandingPage(http);
   registerWebUi(http);
   return http;
 }

@@ -156,10 +156,10 @@ function expectErrorShape(answer: Answer, context: string): { code: string; mess
   return { code, message };
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** The field appears in the message as a word of its own (`q` in "query parameter q: …", not in "query"). */
 const names = (message: string, field: string) =>
-  new RegExp(`(^|[^\\p{L}\\p{N}_-])${escape(field)}($|[^\\p{L}\\p{N}_-])`, 'u').test(message) ||
+  new RegExp(`(^|[^\\p{L}\\p{N}_-])${escapeRegExp(field)}($|[^\\p{L}\\p{N}_-])`, 'u').test(message) ||
   message.includes(JSON.stringify(field));
 
 for (const operation of operations) tally.set(operation.id, { valid: 0, invalid: 0, statuses: new Map() });

@@ -26,7 +26,8 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/api-keys',
   tags,
-  summary: 'Create an API key; the secret is in this response only',
+  summary:
+    'Create an API key (signed in with a session or a JWT: an API key cannot create keys); the secret is in this response only',
   security: signedIn,
   request: jsonBody(
     z
@@ -74,6 +75,10 @@ export function registerApiKeyRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit):
   router.openapi(create, async (c) => {
     const principal = principalOf(c);
     requireScope(principal, 'write');
+    if (principal.via === 'api-key') {
+      // A stolen key must not be able to mint keys that outlive its own revocation.
+      throw new LoreError('forbidden', 'an API key cannot create API keys; sign in to create one');
+    }
     if (!principal.userId) {
       throw new LoreError(
         'invalid_request',

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LoreError } from '../../core/errors.js';
+import { requireScope } from '../../core/identity/access.service.js';
 import type { User } from '../../core/identity/identity.records.js';
 import { safeEqual } from '../../core/identity/secret-token.js';
 import type { AuthKit } from '../auth/auth-kit.js';
@@ -33,6 +34,10 @@ const status = createRoute({
         setupRequired: z.boolean(),
         password: z.boolean(),
         sso: z.boolean(),
+        landingUrl: z
+          .string()
+          .optional()
+          .openapi({ description: 'The public landing page (LORE_LANDING_URL); absent when none is set' }),
       }),
       'Sign-in methods',
     ),
@@ -122,7 +127,13 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(status, async (c) => {
     const setupRequired = kit.enabled && (await identity.countUsers()) === 0;
     return c.json(
-      { userManagement: kit.enabled, setupRequired, password: kit.enabled, sso: Boolean(kit.oidc) },
+      {
+        userManagement: kit.enabled,
+        setupRequired,
+        password: kit.enabled,
+        sso: Boolean(kit.oidc),
+        ...(kit.app.config.landingUrl ? { landingUrl: kit.app.config.landingUrl } : {}),
+      },
       200,
     );
   });
@@ -193,6 +204,7 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(updateMe, async (c) => {
     const principal = principalOf(c);
     if (!principal.userId) throw new LoreError('invalid_request', 'the local user has no account to change');
+    requireScope(principal, 'write');
     const updated = await kit.accounts.update(principal.userId, c.req.valid('json'), kit.actor(c));
     return c.json(updated, 200);
   });
