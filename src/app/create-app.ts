@@ -2,6 +2,7 @@ import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
+import { ConnectorSyncService } from '../core/connectors/connector-sync.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
 import { AccessService } from '../core/identity/access.service.js';
 import type { CollectionEmbeddings } from '../core/index-generation/collection-embeddings.service.js';
@@ -15,6 +16,7 @@ import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
 import type { AuditLog } from '../ports/audit.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
+import type { ConnectorStore } from '../ports/connector-store.port.js';
 import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
@@ -27,6 +29,7 @@ import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
 import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
+import { connectorOpener } from './connectors.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
 
@@ -52,6 +55,10 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
+  /** Connector definitions, runs and item versions. */
+  connectors: ConnectorStore;
+  /** Syncs a connector (S3, Git) into its collection. */
+  connectorSync: ConnectorSyncService;
   /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
   search: SearchService;
@@ -127,6 +134,13 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       keepOriginals: options.keepOriginals ?? true,
     },
   });
+  const connectorSync = new ConnectorSyncService({
+    store,
+    ingest,
+    connectors: storage.connectors,
+    open: connectorOpener(config),
+    maxItemBytes: config.maxFileBytes,
+  });
   const bm25 = {
     k1: config.bm25K1,
     b: config.bm25B,
@@ -163,6 +177,8 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...accounts,
     parsing,
     ingest,
+    connectors: storage.connectors,
+    connectorSync,
     lexical,
     search,
     ask,

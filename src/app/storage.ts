@@ -11,6 +11,7 @@ import {
 import { PgAccessStore } from '../adapters/store/postgres/pg.access-store.js';
 import { PgAnalyticsStore } from '../adapters/store/postgres/pg.analytics-store.js';
 import { PgAuditLog } from '../adapters/store/postgres/pg.audit-log.js';
+import { PgConnectorStore } from '../adapters/store/postgres/pg.connector-store.js';
 import { PgConversationStore } from '../adapters/store/postgres/pg.conversation-store.js';
 import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.js';
 import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-store.js';
@@ -27,6 +28,7 @@ import { openDatabase } from '../adapters/store/sqlite/database.js';
 import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
 import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
 import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
+import { SqliteConnectorStore } from '../adapters/store/sqlite/sqlite.connector-store.js';
 import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
 import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
 import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
@@ -42,6 +44,7 @@ import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
 import type { AuditLog } from '../ports/audit.port.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
+import type { ConnectorStore } from '../ports/connector-store.port.js';
 import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
@@ -73,6 +76,8 @@ export interface Storage {
   audit: AuditLog;
   /** Evaluation runs (the evaluation page). */
   evaluations: EvaluationStore;
+  /** Connector definitions, runs and item versions. */
+  connectors: ConnectorStore;
   /** Retrieval inside the database; absent for the embedded backend (in-memory indexes). */
   lexicalRetriever?: (params: Bm25Params) => LexicalRetriever;
   denseRetriever?: (embedder: Embedder) => DenseRetriever;
@@ -138,6 +143,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       analytics: new PgAnalyticsStore(pool),
       audit: new PgAuditLog(pool),
       evaluations: new PgEvaluationStore(pool),
+      connectors: new PgConnectorStore(pool),
       lexicalRetriever: (params) => new PgLexicalRetriever(pool, params),
       denseRetriever: (embedder) => new PgDenseRetriever(pool, embedder, { efSearch: config.dbHnswEfSearch }),
       async close() {
@@ -170,6 +176,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     analytics: patient(new SqliteAnalyticsStore(db)),
     audit: patient(new SqliteAuditLog(db)),
     evaluations: patient(new SqliteEvaluationStore(db)),
+    connectors: patient(new SqliteConnectorStore(db)),
     async close() {
       closeBlobs();
       await store.close();

@@ -32,6 +32,8 @@ export const errorCodes = {
   // Providers and storage
   provider_error: 502,
   provider_unavailable: 503,
+  /** A connector's remote (S3 bucket, Git repository) refused or could not be reached. */
+  connector_failed: 502,
   storage_error: 500,
   /** The database cannot be reached or is locked for longer than the wait allows; retry later. */
   storage_unavailable: 503,

@@ -40,8 +40,24 @@ function noSuchKey(response: ServerResponse, key: string, withBody: boolean): vo
   );
 }
 
-/** Starts the server on a random port; `maxKeys` caps list pages so pagination is exercised. */
-export async function startS3TestServer(options: { maxKeys?: number } = {}): Promise<S3TestServer> {
+function errorXml(response: ServerResponse, status: number, code: string, message: string, extra = ''): void {
+  response.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() });
+  response.end(
+    `${xmlHeader}<Error><Code>${code}</Code><Message>${message}</Message>${extra}<RequestId>${randomUUID()}</RequestId><HostId>${randomUUID()}</HostId></Error>`,
+  );
+}
+
+export interface S3TestServerOptions {
+  /** Caps list pages so pagination is exercised. */
+  maxKeys?: number;
+  /** When set, only these buckets exist; others answer `NoSuchBucket` (404). */
+  buckets?: string[];
+  /** Buckets whose every request answers `AccessDenied` (403). */
+  denied?: string[];
+}
+
+/** Starts the server on a random port. */
+export async function startS3TestServer(options: S3TestServerOptions = {}): Promise<S3TestServer> {
   const objects: S3TestServer['objects'] = new Map();
   const requests: S3TestServer['requests'] = [];
   const server: Server = createServer(async (request, response) => {
@@ -54,6 +70,18 @@ export async function startS3TestServer(options: { maxKeys?: number } = {}): Pro
       signed: String(request.headers.authorization ?? '').startsWith('AWS4-HMAC-SHA256'),
     });
     const body = await readBody(request);
+    if (options.denied?.includes(bucket)) {
+      return errorXml(response, 403, 'AccessDenied', 'Access Denied');
+    }
+    if (options.buckets && !options.buckets.includes(bucket)) {
+      return errorXml(
+        response,
+        404,
+        'NoSuchBucket',
+        'The specified bucket does not exist',
+        `<BucketName>${escapeXml(bucket)}</BucketName>`,
+      );
+    }
     if (request.method === 'PUT' && key) {
       const etag = `"${createHash('md5').update(body).digest('hex')}"`;
       objects.set(id, { body, etag, modified: new Date() });
@@ -64,6 +92,21 @@ export async function startS3TestServer(options: { maxKeys?: number } = {}): Pro
     if ((request.method === 'GET' || request.method === 'HEAD') && key) {
       const object = objects.get(id);
       if (!object) return noSuchKey(response, key, request.method === 'GET');
+      const ifMatch = request.headers['if-match'];
+      if (ifMatch && ifMatch !== object.etag && ifMatch !== '*') {
+        if (request.method === 'HEAD') {
+          response.writeHead(412, { 'x-amz-request-id': randomUUID() });
+          response.end();
+          return;
+        }
+        return errorXml(
+          response,
+          412,
+          'PreconditionFailed',
+          'At least one of the pre-conditions you specified did not hold',
+          '<Condition>If-Match</Condition>',
+        );
+      }
       response.writeHead(200, {
         'content-length': String(object.body.byteLength),
         'content-type': 'application/octet-stream',

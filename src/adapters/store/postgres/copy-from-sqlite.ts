@@ -232,6 +232,48 @@ const tables: TableCopy[] = [
     orderBy: 'created_at, id',
     optional: true,
   },
+  {
+    table: 'connectors',
+    columns: [
+      'id',
+      'name',
+      'kind',
+      'collection_id',
+      'settings',
+      'interval_minutes',
+      'created_by',
+      'created_at',
+    ],
+    orderBy: 'created_at, id',
+    optional: true,
+  },
+  {
+    table: 'connector_runs',
+    columns: [
+      'id',
+      'connector_id',
+      'state',
+      'trigger',
+      'started_at',
+      'finished_at',
+      'seen',
+      'added',
+      'updated',
+      'unchanged',
+      'removed',
+      'failed',
+      'failures',
+      'error',
+    ],
+    orderBy: 'started_at, id',
+    optional: true,
+  },
+  {
+    table: 'connector_items',
+    columns: ['connector_id', 'key', 'version'],
+    orderBy: 'connector_id, key',
+    optional: true,
+  },
 ];
 
 /** Rows per INSERT (well under PostgreSQL's 65,535 parameters for the widest table). */

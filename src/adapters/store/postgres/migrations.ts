@@ -313,4 +313,43 @@ export const pgMigrations: readonly PgMigration[] = [
         WHERE order_key IS NOT NULL AND state IN ('queued', 'running');
     `,
   },
+  {
+    version: 9,
+    name: 'connectors: definitions, runs, item versions',
+    sql: `
+      CREATE TABLE connectors (
+        id text PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        kind text NOT NULL,
+        collection_id text NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        settings jsonb NOT NULL,
+        interval_minutes integer NOT NULL,
+        created_by text,
+        created_at timestamptz NOT NULL
+      );
+      CREATE TABLE connector_runs (
+        id text PRIMARY KEY,
+        connector_id text NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        state text NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        trigger text NOT NULL,
+        started_at timestamptz NOT NULL,
+        finished_at timestamptz,
+        seen integer NOT NULL DEFAULT 0,
+        added integer NOT NULL DEFAULT 0,
+        updated integer NOT NULL DEFAULT 0,
+        unchanged integer NOT NULL DEFAULT 0,
+        removed integer NOT NULL DEFAULT 0,
+        failed integer NOT NULL DEFAULT 0,
+        failures jsonb NOT NULL DEFAULT '[]',
+        error text
+      );
+      CREATE INDEX connector_runs_by_connector ON connector_runs (connector_id, started_at DESC);
+      CREATE TABLE connector_items (
+        connector_id text NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        key text NOT NULL,
+        version text NOT NULL,
+        PRIMARY KEY (connector_id, key)
+      );
+    `,
+  },
 ];

@@ -31,6 +31,9 @@ export const snapshotTables = [
   'questions',
   'audit_log',
   'evaluations',
+  'connectors',
+  'connector_runs',
+  'connector_items',
   'login_attempts',
 ] as const;
 

@@ -262,4 +262,43 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'connectors: definitions, runs, item versions',
+    sql: `
+      CREATE TABLE connectors (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        settings TEXT NOT NULL,
+        interval_minutes INTEGER NOT NULL,
+        created_by TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE connector_runs (
+        id TEXT PRIMARY KEY,
+        connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+        trigger TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seen INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        failures TEXT NOT NULL DEFAULT '[]',
+        error TEXT
+      );
+      CREATE INDEX connector_runs_by_connector ON connector_runs(connector_id, started_at);
+      CREATE TABLE connector_items (
+        connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        version TEXT NOT NULL,
+        PRIMARY KEY (connector_id, key)
+      );
+    `,
+  },
 ];

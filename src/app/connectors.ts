@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { GitConnector } from '../adapters/connectors/git.connector.js';
+import { S3Connector } from '../adapters/connectors/s3.connector.js';
+import type { LoreConfig } from '../config/config.schema.js';
+import type { ConnectorDefinition } from '../core/connectors/connector.records.js';
+import type { Connector } from '../ports/connector.port.js';
+
+/** Opens the remote a connector definition names, with the process's config filling the gaps. */
+export function connectorOpener(
+  config: Pick<LoreConfig, 'dataDir' | 's3Region' | 's3Endpoint' | 'maxFileBytes'>,
+): (definition: ConnectorDefinition) => Connector {
+  return (definition) => {
+    if (definition.kind === 's3') {
+      return new S3Connector({
+        settings: definition.s3,
+        defaultRegion: config.s3Region,
+        ...(config.s3Endpoint ? { defaultEndpoint: config.s3Endpoint } : {}),
+      });
+    }
+    return new GitConnector({
+      settings: definition.git,
+      cloneRoot: join(config.dataDir, 'connectors', 'git'),
+      maxItemBytes: config.maxFileBytes,
+    });
+  };
+}
