@@ -3,7 +3,9 @@ import { GitConnector } from '../adapters/connectors/git.connector.js';
 import { S3Connector } from '../adapters/connectors/s3.connector.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import type { ConnectorDefinition } from '../core/connectors/connector.records.js';
+import type { ConnectorsService } from '../core/connectors/connectors.service.js';
 import type { Connector } from '../ports/connector.port.js';
+import type { ScheduledTask } from './scheduler.js';
 
 /** Opens the remote a connector definition names, with the process's config filling the gaps. */
 export function connectorOpener(
@@ -23,4 +25,13 @@ export function connectorOpener(
       maxItemBytes: config.maxFileBytes,
     });
   };
+}
+
+/**
+ * The scheduler task that runs due connectors: every minute, each connector whose interval has
+ * passed since its last run starts (one process at a time through the scheduler's lease; one run
+ * per connector at a time through its run record).
+ */
+export function connectorsTask(app: { connectorAdmin: ConnectorsService }): ScheduledTask {
+  return { name: 'sync-connectors', everyMs: 60_000, run: () => app.connectorAdmin.runDue() };
 }

@@ -3,6 +3,7 @@ import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
 import { ConnectorSyncService } from '../core/connectors/connector-sync.service.js';
+import { ConnectorsService } from '../core/connectors/connectors.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
 import { AccessService } from '../core/identity/access.service.js';
 import type { CollectionEmbeddings } from '../core/index-generation/collection-embeddings.service.js';
@@ -59,6 +60,8 @@ export interface LoreApp {
   connectors: ConnectorStore;
   /** Syncs a connector (S3, Git) into its collection. */
   connectorSync: ConnectorSyncService;
+  /** Connector definitions as users manage them (access-checked), and the scheduled runs. */
+  connectorAdmin: ConnectorsService;
   /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
   search: SearchService;
@@ -134,12 +137,25 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       keepOriginals: options.keepOriginals ?? true,
     },
   });
+  const openConnector = connectorOpener(config);
   const connectorSync = new ConnectorSyncService({
     store,
     ingest,
     connectors: storage.connectors,
-    open: connectorOpener(config),
+    open: openConnector,
     maxItemBytes: config.maxFileBytes,
+  });
+  const connectorAdmin = new ConnectorsService({
+    connectors: storage.connectors,
+    sync: connectorSync,
+    access: accounts.access,
+    store,
+    ingest,
+    sourcePrefix: (definition) => {
+      const connector = openConnector(definition);
+      void connector.close?.();
+      return connector.sourcePrefix;
+    },
   });
   const bm25 = {
     k1: config.bm25K1,
@@ -179,6 +195,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ingest,
     connectors: storage.connectors,
     connectorSync,
+    connectorAdmin,
     lexical,
     search,
     ask,

@@ -4,6 +4,7 @@ import { LoreError } from '../core/errors.js';
 import { registerAsk } from './commands/ask.command.js';
 import { registerBackup } from './commands/backup.command.js';
 import { registerCheck } from './commands/check.command.js';
+import { registerConnectors } from './commands/connectors.command.js';
 import { registerDocuments } from './commands/documents.command.js';
 import { registerEval } from './commands/eval.command.js';
 import { registerIngest } from './commands/ingest.command.js';
@@ -27,6 +28,7 @@ program
 const global = (): GlobalOptions => program.opts<GlobalOptions>();
 registerIngest(program, global);
 registerSync(program, global);
+registerConnectors(program, global);
 registerSearch(program, global);
 registerAsk(program, global);
 registerDocuments(program, global);

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Hono } from 'hono';
+import { connectorsTask } from '../app/connectors.js';
 import type { LoreApp } from '../app/create-app.js';
 import { instrumentApp } from '../app/instrument.js';
 import { orphanBlobsTask } from '../app/integrity/orphan-blobs.js';
@@ -98,7 +99,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
         },
       })
     : undefined;
-  const housekeeping = [...maintenanceTasks(app.maintenance), orphanBlobsTask(app)];
+  const housekeeping = [...maintenanceTasks(app.maintenance), orphanBlobsTask(app), connectorsTask(app)];
   for (const task of [...housekeeping, ...(options.tasks ?? [])]) scheduler?.register(task);
 
   const http = roles.includes('api')
