@@ -122,7 +122,7 @@ export function readNumber(text: string): { value: number; decimals: number } | 
     negative = true;
     body = body.slice(1, -1).trim();
   }
-  if (/^[+-−–]/.test(body)) {
+  if (/^[-+−–]/.test(body)) {
     negative = body[0] !== '+';
     body = body.slice(1).trim();
   }
@@ -259,7 +259,7 @@ export function parseCellText(raw: string): ParsedCell {
 /** `€ 12`, `12 €`, `EUR 12`, `12 EUR`, `-$12`, `$-12`: the amount and the currency, else undefined. */
 function splitCurrency(text: string): { amount: string; unit: string } | undefined {
   const match =
-    /^([+-−–]?)\s?(US\$|R\$|C\$|A\$|[€$£¥₹]|[A-Z]{3}|Fr\.|kr|zł)\s?(.+)$/.exec(text) ??
+    /^([-+−–]?)\s?(US\$|R\$|C\$|A\$|[€$£¥₹]|[A-Z]{3}|Fr\.|kr|zł)\s?(.+)$/.exec(text) ??
     /^(.+?)\s?(US\$|[€$£¥₹]|[A-Z]{3}|kr|zł)$/.exec(text);
   if (!match) return undefined;
   const [sign, symbol, amount] =

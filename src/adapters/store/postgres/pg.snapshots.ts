@@ -31,6 +31,8 @@ export const snapshotTables = [
   'questions',
   'audit_log',
   'evaluations',
+  'document_tables',
+  'table_rows',
 ] as const;
 
 /** Tables whose row counts go into the manifest (and are checked again after a restore). */

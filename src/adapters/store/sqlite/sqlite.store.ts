@@ -27,6 +27,7 @@ import {
   readVectors,
   writeVectors,
 } from './sqlite-index-feed.js';
+import { writeTablesSqlite } from './sqlite.table-store.js';
 
 /** The embedded Store: one SQLite database. Writes of one document are one transaction. */
 export class SqliteStore implements Store {
@@ -194,6 +195,7 @@ export class SqliteStore implements Store {
         )
         .run(id, write.parsed.text, JSON.stringify(write.parsed.blocks));
       this.insertChunks(id, input.collectionId, write);
+      writeTablesSqlite(this.db, id, input.collectionId, write.parsed.tables ?? []);
       return id;
     });
     const id = run.immediate();
