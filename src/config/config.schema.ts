@@ -169,6 +169,23 @@ export const configSchema = z.object({
   ...identityConfigShape,
 
   answerSources: integer(1, 50).default(8).describe('LORE_ANSWER_SOURCES: passages given to the model'),
+  tableAnswers: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'LORE_TABLE_ANSWERS: answer counts, totals, averages, min/max and filtered lists over ingested spreadsheets and CSV exactly, by computing over their typed rows',
+    ),
+  tableModelPlans: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'LORE_TABLE_MODEL_PLANS: when a chat model is configured, let it write the (validated) table query plan; the rule-based parser is the fallback and the only planner without a model',
+    ),
+  tableMaxCells: integer(1000, 50_000_000)
+    .default(1_000_000)
+    .describe(
+      'LORE_TABLE_MAX_CELLS: typed table cells kept per document; rows past it are left out of the tables (with a warning)',
+    ),
   abstainBelow: z.coerce
     .number()
     .min(0)
@@ -253,4 +270,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   ...identityEnvNames,
   answerSources: ['LORE_ANSWER_SOURCES'],
   abstainBelow: ['LORE_ABSTAIN_BELOW'],
+  tableAnswers: ['LORE_TABLE_ANSWERS'],
+  tableModelPlans: ['LORE_TABLE_MODEL_PLANS'],
+  tableMaxCells: ['LORE_TABLE_MAX_CELLS'],
 };

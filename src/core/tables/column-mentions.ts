@@ -52,7 +52,28 @@ export function columnMentions(tokens: readonly Token[], columns: readonly Table
 }
 
 /** Words too common to name a column on their own. */
-const genericWords = new Set(['number', 'of', 'off', 'the', 'total', 'valu', 'count', 'name', 'x', 'y', 'z', 'is', 'no', 'id']);
+const genericWords = new Set([
+  'column',
+  'label',
+  'row',
+  'grand',
+  'sum',
+  'averag',
+  'number',
+  'of',
+  'off',
+  'the',
+  'total',
+  'valu',
+  'count',
+  'name',
+  'x',
+  'y',
+  'z',
+  'is',
+  'no',
+  'id',
+]);
 
 function containsRun(words: string[], part: string[]): boolean {
   for (let at = 0; at + part.length <= words.length; at++) {
@@ -65,7 +86,11 @@ function containsRun(words: string[], part: string[]): boolean {
  * Values of text and yes/no columns named in the question ("West", "blue"); the rows' distinct
  * values are matched as whole words, single letters and plain numbers only when quoted.
  */
-export function valueMentions(tokens: readonly Token[], table: LoadedTable, quoted: ReadonlySet<number>): Mention[] {
+export function valueMentions(
+  tokens: readonly Token[],
+  table: LoadedTable,
+  quoted: ReadonlySet<number>,
+): Mention[] {
   const found: Mention[] = [];
   table.columns.forEach((column, index) => {
     if (column.type !== 'text') return;
@@ -84,7 +109,9 @@ export function valueMentions(tokens: readonly Token[], table: LoadedTable, quot
         const whole = tokens[start]!.lower === lower && quoted.has(start);
         if (!matches && !whole) continue;
         const span = whole ? 1 : words.length;
-        const weak = words.length === 1 && (words[0]!.length < 2 || /^\d+$/.test(words[0]!) || commonWords.has(words[0]!));
+        const weak =
+          words.length === 1 &&
+          (words[0]!.length < 2 || /^\d+$/.test(words[0]!) || commonWords.has(words[0]!));
         if (weak && !quoted.has(start)) continue;
         found.push({ column: index, start, end: start + span - 1, value, weight: 1.5 + words.length });
       }
@@ -95,13 +122,49 @@ export function valueMentions(tokens: readonly Token[], table: LoadedTable, quot
 
 /** Words that are values in some tables but mostly just words in a question. */
 const commonWords = new Set([
-  'a', 'an', 'the', 'in', 'on', 'of', 'for', 'to', 'and', 'or', 'is', 'are', 'was', 'total', 'sum', 'count',
-  'average', 'all', 'how', 'many', 'much', 'what', 'which', 'with', 'by', 'per', 'each', 'yes', 'no', 'none',
-  'row', 'rows', 'item', 'items', 'value', 'values', 'number',
+  'a',
+  'an',
+  'the',
+  'in',
+  'on',
+  'of',
+  'for',
+  'to',
+  'and',
+  'or',
+  'is',
+  'are',
+  'was',
+  'total',
+  'sum',
+  'count',
+  'average',
+  'all',
+  'how',
+  'many',
+  'much',
+  'what',
+  'which',
+  'with',
+  'by',
+  'per',
+  'each',
+  'yes',
+  'no',
+  'none',
+  'row',
+  'rows',
+  'item',
+  'items',
+  'value',
+  'values',
+  'number',
 ]);
 
 function pickNonOverlapping(found: Mention[]): Mention[] {
-  const sorted = [...found].sort((a, b) => b.end - b.start - (a.end - a.start) || b.weight - a.weight || a.start - b.start);
+  const sorted = [...found].sort(
+    (a, b) => b.end - b.start - (a.end - a.start) || b.weight - a.weight || a.start - b.start,
+  );
   const taken: Mention[] = [];
   for (const mention of sorted) {
     if (taken.some((other) => mention.start <= other.end && other.start <= mention.end)) continue;

@@ -1,14 +1,17 @@
 import type { LanguageModel, TokenUsage } from '../../ports/language-model.port.js';
+import type { Store } from '../../ports/store.port.js';
 import type { TableStore } from '../../ports/table-store.port.js';
+import type { Citation } from '../answer/citation.js';
 import type { SearchFilter } from '../records.js';
 import { planWithModel } from './model-planner.js';
 import { TableQueryRefusal } from './plan-filters.js';
 import type { TablePlan } from './query-plan.js';
 import { tokenize } from './question-terms.js';
-import { detectIntent, parseQuestion } from './rule-parser.js';
+import { detectIntent, explicitColumnName, parseQuestion } from './rule-parser.js';
+import type { LoadedTable, StoredTable, TableRow } from './table.records.js';
+import { tableCitation } from './table-citation.js';
 import { executePlan, type TableComputation } from './table-engine.js';
 import { metadataScore, nameScore } from './table-router.js';
-import type { LoadedTable, StoredTable, TableRow } from './table.records.js';
 
 /** The outcome of routing a question to the tables. */
 export type TableAnswer =
@@ -26,6 +29,8 @@ export type TableAnswer =
 
 export interface TableAnswerDependencies {
   tables: TableStore;
+  /** Document texts and chunks, for the citation's span. */
+  documents: Pick<Store, 'getDocumentText' | 'listDocumentChunks'>;
   /** Writes plans when configured (validated; rules are the fallback). */
   languageModel?: LanguageModel;
   options: {
@@ -53,23 +58,32 @@ export class TableAnswerService {
 
   constructor(private readonly deps: TableAnswerDependencies) {}
 
-  async answer(question: string, filter: SearchFilter, hints: { documentIds?: readonly string[]; signal?: AbortSignal } = {}): Promise<TableAnswer | undefined> {
+  async answer(
+    question: string,
+    filter: SearchFilter,
+    hints: { documentIds?: readonly string[]; signal?: AbortSignal } = {},
+  ): Promise<TableAnswer | undefined> {
     const tokens = tokenize(question);
     if (!detectIntent(tokens, question)) return undefined;
     const catalog = await this.deps.tables.listTables(filter, this.deps.options.catalogLimit);
     if (catalog.length === 0) return undefined;
     const retrieved = new Set(hints.documentIds ?? []);
     const ranked = catalog
-      .map((table) => ({ table, score: metadataScore(tokens, table) + (retrieved.has(table.documentId) ? 1 : 0) }))
+      .map((table) => ({
+        table,
+        score: metadataScore(tokens, table) + (retrieved.has(table.documentId) ? 1 : 0),
+      }))
       .filter((entry) => entry.score > 0)
       .sort((a, b) => b.score - a.score)
       .slice(0, this.deps.options.candidates);
     if (ranked.length === 0) {
-      const named = explicitColumn(question);
+      const named = explicitColumnName(question);
       if (!named) return undefined;
       return { status: 'refused', reason: `no table you can read has a column “${named}”` };
     }
-    const loaded = await Promise.all(ranked.map(async ({ table }) => ({ ...table, rows: await this.rows(table.id) })));
+    const loaded = await Promise.all(
+      ranked.map(async ({ table }) => ({ ...table, rows: await this.rows(table.id) })),
+    );
 
     if (this.deps.languageModel && this.deps.options.modelPlans) {
       const viaModel = await this.fromModel(question, loaded, hints.signal);
@@ -78,7 +92,16 @@ export class TableAnswerService {
     return this.fromRules(question, loaded);
   }
 
-  private async fromModel(question: string, tables: LoadedTable[], signal?: AbortSignal): Promise<TableAnswer | undefined> {
+  /** The citation of a computed answer (sheet, rows, span in the document text). */
+  citationFor(answer: Extract<TableAnswer, { status: 'computed' }>): Promise<Citation> {
+    return tableCitation(answer, this.deps.documents);
+  }
+
+  private async fromModel(
+    question: string,
+    tables: LoadedTable[],
+    signal?: AbortSignal,
+  ): Promise<TableAnswer | undefined> {
     let outcome: Awaited<ReturnType<typeof planWithModel>>;
     try {
       outcome = await planWithModel(this.deps.languageModel!, question, tables, signal);
@@ -90,7 +113,15 @@ export class TableAnswerService {
     const table = tables[outcome.tableIndex]!;
     try {
       const computation = executePlan(table, outcome.plan);
-      return { status: 'computed', table: withoutRows(table), plan: outcome.plan, computation, planner: 'model', model: outcome.model, usage: outcome.usage };
+      return {
+        status: 'computed',
+        table: withoutRows(table),
+        plan: outcome.plan,
+        computation,
+        planner: 'model',
+        model: outcome.model,
+        usage: outcome.usage,
+      };
     } catch (error) {
       if (error instanceof TableQueryRefusal) return undefined; // an unusable plan: the rules decide
       throw error;
@@ -102,28 +133,40 @@ export class TableAnswerService {
     const outcomes = tables
       .map((table) => ({ table, outcome: parseQuestion(question, table), named: nameScore(tokens, table) }))
       .filter((entry) => entry.outcome.kind !== 'none')
-      .map((entry) => ({ ...entry, total: (entry.outcome.kind === 'none' ? 0 : entry.outcome.score) + entry.named }))
+      .map((entry) => ({
+        ...entry,
+        total: (entry.outcome.kind === 'none' ? 0 : entry.outcome.score) + entry.named,
+      }))
       .filter((entry) => entry.total >= routeThreshold)
       .sort((a, b) => b.total - a.total);
     const best = outcomes[0];
     if (!best) {
-      const named = explicitColumn(question);
-      return named ? { status: 'refused', reason: `no table you can read has a column “${named}”` } : undefined;
+      const named = explicitColumnName(question);
+      return named
+        ? { status: 'refused', reason: `no table you can read has a column “${named}”` }
+        : undefined;
     }
-    if (best.outcome.kind === 'refusal') return { status: 'refused', reason: best.outcome.reason, table: withoutRows(best.table) };
+    if (best.outcome.kind === 'refusal')
+      return { status: 'refused', reason: best.outcome.reason, table: withoutRows(best.table) };
     if (best.outcome.kind !== 'plan') return undefined;
     const plan = best.outcome.plan;
     let computation: TableComputation;
     try {
       computation = executePlan(best.table, plan);
     } catch (error) {
-      if (error instanceof TableQueryRefusal) return { status: 'refused', reason: error.reason, table: withoutRows(best.table) };
+      if (error instanceof TableQueryRefusal)
+        return { status: 'refused', reason: error.reason, table: withoutRows(best.table) };
       throw error;
     }
-    const rivals = outcomes.filter((entry) => entry !== best && entry.total === best.total && entry.outcome.kind === 'plan');
+    const rivals = outcomes.filter(
+      (entry) => entry !== best && entry.total === best.total && entry.outcome.kind === 'plan',
+    );
     const differing = rivals.filter((entry) => {
       try {
-        return executePlan(entry.table, (entry.outcome as { plan: TablePlan }).plan).display !== computation.display;
+        return (
+          executePlan(entry.table, (entry.outcome as { plan: TablePlan }).plan).display !==
+          computation.display
+        );
       } catch {
         return false;
       }
@@ -156,14 +199,6 @@ export class TableAnswerService {
 /** "sheet Orders (rows 2–40) of orders.xlsx". */
 export function tableLabel(table: StoredTable): string {
   return `sheet ${table.sheet} (rows ${table.firstRow}–${table.lastRow}) of ${table.fileName}`;
-}
-
-/** The column a question names explicitly ("column Discount", "the “Discount” column"). */
-export function explicitColumn(question: string): string | undefined {
-  const match =
-    /columns?\s+["“']?([\p{L}\p{N} _/-]+?)["”']?(?=\s+(?:for|where|in|with|over|under|by|per|of|when|and)\b|[?.,!]|$)/iu.exec(question) ??
-    /["“']([^"”']+)["”']\s+column\b/iu.exec(question);
-  return match?.[1]?.trim();
 }
 
 function withoutRows(table: LoadedTable | StoredTable): StoredTable {

@@ -2,8 +2,15 @@ import Big from 'big.js';
 import { readNumber } from './cell-values.js';
 import { compileFilter, resolveColumn, TableQueryRefusal, typeWord } from './plan-filters.js';
 import type { Aggregate, TablePlan } from './query-plan.js';
+import {
+  type CellValue,
+  isDateType,
+  isNumericType,
+  type LoadedTable,
+  type TableColumn,
+  type TableRow,
+} from './table.records.js';
 import { decimalsOf, formatNumber, formatValue } from './table-format.js';
-import { type CellValue, isDateType, isNumericType, type LoadedTable, type TableColumn, type TableRow } from './table.records.js';
 
 /** Rows a computation carries for display (the full set is still counted and cited by number). */
 export const shownRowLimit = 50;
@@ -38,6 +45,8 @@ export interface TableComputation {
   labelColumn?: string;
   /** Total rows left out of the computation. */
   excludedTotals: number;
+  /** Text spans of the first and last row used (in sheet order), for the citation. */
+  spans: [number, number][];
 }
 
 /**
@@ -46,6 +55,13 @@ export interface TableComputation {
  * Throws `TableQueryRefusal` (unknown column, impossible comparison, nothing to compute on).
  */
 export function executePlan(table: LoadedTable, plan: TablePlan): TableComputation {
+  const result = compute(table, plan);
+  const used = new Set(result.rowNumbers);
+  const spans = table.rows.filter((row) => used.has(row.n) && row.span).map((row) => row.span!);
+  return { ...result, spans: spans.length > 1 ? [spans[0]!, spans.at(-1)!] : spans };
+}
+
+function compute(table: LoadedTable, plan: TablePlan): Omit<TableComputation, 'spans'> {
   const { columns } = table;
   const filters = plan.filters.map((filter) => {
     const index = resolveColumn(columns, filter.column);
@@ -59,28 +75,56 @@ export function executePlan(table: LoadedTable, plan: TablePlan): TableComputati
   const matching = data.filter((row) =>
     filters.every(({ index, compiled }) => compiled.test(row.values[index] ?? null, row.texts[index] ?? '')),
   );
-  const where = filters.length ? ` where ${filters.map((filter) => filter.compiled.description).join(' and ')}` : '';
+  const where = filters.length
+    ? ` where ${filters.map((filter) => filter.compiled.description).join(' and ')}`
+    : '';
   const measure = measureIndex === undefined ? undefined : columns[measureIndex]!;
   if (plan.aggregate !== 'count' && plan.aggregate !== 'list' && measure === undefined) {
     throw new TableQueryRefusal(`${plan.aggregate} needs a column to compute on`);
   }
   if ((plan.aggregate === 'sum' || plan.aggregate === 'avg') && measure && !isNumericType(measure.type)) {
-    throw new TableQueryRefusal(`column ${measure.name} holds ${typeWord(measure)}; it cannot be ${plan.aggregate === 'sum' ? 'added up' : 'averaged'}`);
+    throw new TableQueryRefusal(
+      `column ${measure.name} holds ${typeWord(measure)}; it cannot be ${plan.aggregate === 'sum' ? 'added up' : 'averaged'}`,
+    );
   }
-  if ((plan.aggregate === 'min' || plan.aggregate === 'max') && measure && !isNumericType(measure.type) && !isDateType(measure.type)) {
-    throw new TableQueryRefusal(`column ${measure.name} holds ${typeWord(measure)}; it has no ${plan.aggregate === 'max' ? 'highest' : 'lowest'} value`);
+  if (
+    (plan.aggregate === 'min' || plan.aggregate === 'max') &&
+    measure &&
+    !isNumericType(measure.type) &&
+    !isDateType(measure.type)
+  ) {
+    throw new TableQueryRefusal(
+      `column ${measure.name} holds ${typeWord(measure)}; it has no ${plan.aggregate === 'max' ? 'highest' : 'lowest'} value`,
+    );
   }
-  const base = { aggregate: plan.aggregate, excludedTotals, ...(measure ? { column: measure.name } : {}), ...(measure?.unit ? { unit: measure.unit } : {}) };
-  const shownColumns = displayColumns(table, plan, filters.map((filter) => filter.index), [measureIndex, groupIndex, labelIndex]);
+  const base = {
+    aggregate: plan.aggregate,
+    excludedTotals,
+    ...(measure ? { column: measure.name } : {}),
+    ...(measure?.unit ? { unit: measure.unit } : {}),
+  };
+  const shownColumns = displayColumns(
+    table,
+    plan,
+    filters.map((filter) => filter.index),
+    [measureIndex, groupIndex, labelIndex],
+  );
   const shown = (rows: TableRow[]) => ({
     columns: shownColumns.map((index) => columns[index]!.name),
-    rows: rows.slice(0, shownRowLimit).map((row) => ({ n: row.n, cells: shownColumns.map((index) => row.texts[index] ?? '') })),
+    rows: rows
+      .slice(0, shownRowLimit)
+      .map((row) => ({ n: row.n, cells: shownColumns.map((index) => row.texts[index] ?? '') })),
   });
 
   if (groupIndex !== undefined) {
     const groups = groupRows(matching, groupIndex);
     const computed = [...groups.entries()].map(([key, rows]): ComputedGroup => {
-      const result = aggregateRows(plan.aggregate === 'list' ? 'count' : plan.aggregate, rows, measureIndex, measure);
+      const result = aggregateRows(
+        plan.aggregate === 'list' ? 'count' : plan.aggregate,
+        rows,
+        measureIndex,
+        measure,
+      );
       return { key, value: result.value ?? null, display: result.display, rowCount: rows.length };
     });
     computed.sort((a, b) => compareValues(b.value, a.value) || a.key.localeCompare(b.key));
@@ -100,25 +144,34 @@ export function executePlan(table: LoadedTable, plan: TablePlan): TableComputati
     if (plan.orderBy) {
       const index = resolveColumn(columns, plan.orderBy.column);
       const sign = plan.orderBy.direction === 'desc' ? -1 : 1;
-      rows = [...rows].sort((a, b) => nullsLast(a.values[index] ?? null, b.values[index] ?? null, sign) || a.n - b.n);
+      rows = [...rows].sort(
+        (a, b) => nullsLast(a.values[index] ?? null, b.values[index] ?? null, sign) || a.n - b.n,
+      );
     }
     if (plan.limit) rows = rows.slice(0, plan.limit);
     const label = labelIndex ?? shownColumns[0];
-    const order = plan.orderBy ? `, ${plan.orderBy.direction === 'desc' ? 'highest' : 'lowest'} ${plan.orderBy.column} first` : '';
+    const order = plan.orderBy
+      ? `, ${plan.orderBy.direction === 'desc' ? 'highest' : 'lowest'} ${plan.orderBy.column} first`
+      : '';
     const limited = plan.limit && matching.length > rows.length ? `the first ${rows.length} of ` : '';
     return {
       ...base,
       display: `${rows.length} row${rows.length === 1 ? '' : 's'}`,
       statement: `List of ${limited}${matching.length} row${matching.length === 1 ? '' : 's'}${where}${order}`,
       rowNumbers: rows.map((row) => row.n),
-      ...(label === undefined ? {} : { labels: rows.map((row) => row.texts[label] ?? ''), labelColumn: columns[label]!.name }),
+      ...(label === undefined
+        ? {}
+        : { labels: rows.map((row) => row.texts[label] ?? ''), labelColumn: columns[label]!.name }),
       ...shown(rows),
     };
   }
 
   const result = aggregateRows(plan.aggregate, matching, measureIndex, measure);
   if (result.value === undefined) {
-    const reason = matching.length === 0 ? `no rows match${where || ' the question'}` : `column ${measure?.name} is empty in the ${matching.length} matching rows`;
+    const reason =
+      matching.length === 0
+        ? `no rows match${where || ' the question'}`
+        : `column ${measure?.name} is empty in the ${matching.length} matching rows`;
     throw new TableQueryRefusal(reason);
   }
   const usedRows = result.rows ?? matching;
@@ -128,7 +181,9 @@ export function executePlan(table: LoadedTable, plan: TablePlan): TableComputati
     value: result.value,
     display: result.display,
     statement: `${describe(plan.aggregate, measure, matching.length, result.counted)}${where}`,
-    rowNumbers: (plan.aggregate === 'min' || plan.aggregate === 'max' ? matching : usedRows).map((row) => row.n),
+    rowNumbers: (plan.aggregate === 'min' || plan.aggregate === 'max' ? matching : usedRows).map(
+      (row) => row.n,
+    ),
     ...(label !== undefined && result.rows
       ? { labels: result.rows.map((row) => row.texts[label] ?? ''), labelColumn: columns[label]!.name }
       : {}),
@@ -145,18 +200,28 @@ interface AggregateResult {
   counted?: number;
 }
 
-function aggregateRows(aggregate: Aggregate, rows: TableRow[], index: number | undefined, column: TableColumn | undefined): AggregateResult {
-  if (aggregate === 'count' || aggregate === 'list') return { value: rows.length, display: formatNumber(rows.length, 'integer') };
+function aggregateRows(
+  aggregate: Aggregate,
+  rows: TableRow[],
+  index: number | undefined,
+  column: TableColumn | undefined,
+): AggregateResult {
+  if (aggregate === 'count' || aggregate === 'list')
+    return { value: rows.length, display: formatNumber(rows.length, 'integer') };
   if (index === undefined || !column) return { display: '' };
   if (aggregate === 'countDistinct') {
-    const distinct = new Set(rows.map((row) => normaliseKey(row.values[index] ?? null)).filter((key) => key !== ''));
+    const distinct = new Set(
+      rows.map((row) => normaliseKey(row.values[index] ?? null)).filter((key) => key !== ''),
+    );
     return { value: distinct.size, display: formatNumber(distinct.size, 'integer') };
   }
   const present = rows.filter((row) => row.values[index] !== null && row.values[index] !== undefined);
   if (present.length === 0) return { display: '' };
   if (aggregate === 'min' || aggregate === 'max') {
     const sign = aggregate === 'max' ? -1 : 1;
-    const best = present.reduce((winner, row) => (compareValues(row.values[index]!, winner.values[index]!) * sign < 0 ? row : winner));
+    const best = present.reduce((winner, row) =>
+      compareValues(row.values[index]!, winner.values[index]!) * sign < 0 ? row : winner,
+    );
     const value = best.values[index] as number | string;
     const reaching = present.filter((row) => compareValues(row.values[index]!, value) === 0);
     return { value, display: formatValue(value, column, shownDecimals(reaching, index)), rows: reaching };
@@ -167,7 +232,16 @@ function aggregateRows(aggregate: Aggregate, rows: TableRow[], index: number | u
   const raw = Math.max(...present.map((row) => decimalsOf(row.values[index] as number)));
   if (aggregate === 'sum') {
     const value = Number(sum.round(Math.min(raw, 12)).toString());
-    return { value, display: formatNumber(value, column.type, column.unit, column.type === 'percentage' ? undefined : decimals), counted: present.length };
+    return {
+      value,
+      display: formatNumber(
+        value,
+        column.type,
+        column.unit,
+        column.type === 'percentage' ? undefined : decimals,
+      ),
+      counted: present.length,
+    };
   }
   const mean = sum.div(present.length);
   const value = Number(mean.round(12).toString());
@@ -186,7 +260,12 @@ function shownDecimals(rows: TableRow[], index: number): number {
   return Math.min(decimals, 10);
 }
 
-function describe(aggregate: Aggregate, column: TableColumn | undefined, rows: number, counted?: number): string {
+function describe(
+  aggregate: Aggregate,
+  column: TableColumn | undefined,
+  rows: number,
+  counted?: number,
+): string {
   const over = (n: number) => `${n} row${n === 1 ? '' : 's'}`;
   const name = column?.name ?? '';
   switch (aggregate) {
@@ -244,11 +323,18 @@ function firstTextColumn(columns: readonly TableColumn[], except: number | undef
 }
 
 /** The columns a result shows: a label column, then the filtered, measured, grouped ones (at most 6). */
-function displayColumns(table: LoadedTable, plan: TablePlan, filtered: number[], others: (number | undefined)[]): number[] {
+function displayColumns(
+  table: LoadedTable,
+  plan: TablePlan,
+  filtered: number[],
+  others: (number | undefined)[],
+): number[] {
   if (plan.select?.length) return plan.select.map((name) => resolveColumn(table.columns, name)).slice(0, 8);
   const label = firstTextColumn(table.columns, undefined);
   const order = plan.orderBy ? resolveColumn(table.columns, plan.orderBy.column) : undefined;
-  const chosen = [label, ...others, order, ...filtered].filter((index): index is number => index !== undefined);
+  const chosen = [label, ...others, order, ...filtered].filter(
+    (index): index is number => index !== undefined,
+  );
   const unique = [...new Set(chosen)];
   if (unique.length < 2) return table.columns.slice(0, 6).map((_, index) => index);
   return unique.slice(0, 6);
