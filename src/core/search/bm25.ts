@@ -32,6 +32,8 @@ class Postings {
   /** tf / (tf + k1·(1 − b + b·dl/avgdl)) per posting, refreshed when lengths change. */
   impacts = new Float32Array(4);
   size = 0;
+  /** Postings of live slots: the document frequency (tombstones whose terms were given are not counted). */
+  live = 0;
 
   add(slot: number, freq: number): void {
     if (this.size === this.slots.length) {
@@ -46,6 +48,7 @@ class Postings {
     this.slots[this.size] = slot;
     this.freqs[this.size] = Math.min(freq, 65_535);
     this.size++;
+    this.live++;
   }
 }
 
@@ -69,7 +72,10 @@ class FieldIndex {
 /**
  * An in-memory BM25 index over documents with named fields, scored as the weighted sum of each
  * field's Lucene BM25: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf part = tf / (tf + k1·(1 − b + b·dl/avgdl)).
- * Removal leaves a tombstone (statistics keep counting it, as in Lucene until a merge).
+ * Removal leaves a tombstone in the postings; given the removed document's terms, the statistics
+ * (document count, lengths, document frequencies) drop it at once, so scores equal those of an index
+ * built from the live documents only. Without them the statistics keep counting it (as Lucene does
+ * until a merge).
  *
  * @example
  * const index = new Bm25Index(defaultBm25Params);
@@ -129,16 +135,31 @@ export class Bm25Index {
   /** Inverse document frequency of a term in a field (0 when the term is unknown). */
   idf(field: string, term: string): number {
     const index = this.fields.get(field);
-    const df = index?.postings.get(term)?.size ?? 0;
+    const df = index?.postings.get(term)?.live ?? 0;
     if (!index || df === 0) return 0;
     return Math.log(1 + (index.docCount - df + 0.5) / (df + 0.5));
   }
 
-  /** Marks a slot deleted; it is never returned again. */
-  remove(slot: number): void {
+  /**
+   * Marks a slot deleted; it is never returned again. With the terms it was added with, the
+   * statistics stop counting it too (exact scores); without, they keep counting it.
+   */
+  remove(slot: number, fieldTerms?: Readonly<Record<string, readonly string[]>>): void {
     if (slot < 0 || slot >= this.slotCount || this.deleted[slot] === 1) return;
     this.deleted[slot] = 1;
     this.deletedCount++;
+    if (!fieldTerms) return;
+    for (const [name, field] of this.fields) {
+      const terms = fieldTerms[name] ?? [];
+      if (terms.length === 0) continue;
+      field.totalLength -= terms.length;
+      field.docCount--;
+      for (const term of new Set(terms)) {
+        const postings = field.postings.get(term);
+        if (postings) postings.live--;
+      }
+    }
+    this.normsDirty = true;
   }
 
   isDeleted(slot: number): boolean {
@@ -162,21 +183,22 @@ export class Bm25Index {
       if (weight === 0 || field.docCount === 0) continue;
       for (const [term, queryFreq] of queryFreqs) {
         const postings = field.postings.get(term);
-        if (!postings) continue;
-        const df = postings.size;
+        if (!postings || postings.live === 0) continue;
+        const df = postings.live;
         const idf = Math.log(1 + (field.docCount - df + 0.5) / (df + 0.5));
         const termWeight = weight * idf * queryFreq;
         const coverageWeight = name === 'body' && coverageTerms.has(term) ? Math.max(idf, 0.1) : 0;
         const slots = postings.slots;
         const impacts = postings.impacts;
-        for (let i = 0; i < df; i++) {
+        const size = postings.size;
+        for (let i = 0; i < size; i++) {
           const slot = slots[i]!;
           const current = scores[slot]!;
           if (current === 0) touched[touchedCount++] = slot;
           scores[slot] = current + termWeight * impacts[i]!;
         }
         if (coverageWeight > 0) {
-          for (let i = 0; i < df; i++) {
+          for (let i = 0; i < size; i++) {
             const slot = slots[i]!;
             matched[slot] = matched[slot]! + coverageWeight;
           }

@@ -31,6 +31,7 @@ export const snapshotTables = [
   'questions',
   'audit_log',
   'evaluations',
+  'login_attempts',
   'document_tables',
   'table_rows',
 ] as const;
