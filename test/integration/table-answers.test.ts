@@ -85,7 +85,9 @@ function suite(backend: 'sqlite' | 'postgres') {
       rows: 'rows 4–5',
       planner: 'rules',
     });
-    expect(end.answer).toContain('2 [1]. Count of rows where Date in March and Amount > 90 EUR (sheet orders.csv of orders.csv, rows 4–5).');
+    expect(end.answer).toContain(
+      '2 [1]. Count of rows where Date in March and Amount > 90 EUR (sheet orders.csv of orders.csv, rows 4–5).',
+    );
     const citation = end.citations[0]!;
     expect(citation.table).toMatchObject({ sheet: 'orders.csv', rowsLabel: 'rows 4–5', rowCount: 2 });
     const text = await app.store.getDocumentText(citation.documentId);
@@ -105,7 +107,10 @@ function suite(backend: 'sqlite' | 'postgres') {
 
   it('says the table does not say, with the reason, instead of a number', async () => {
     for (const [question, reason] of [
-      ['What is the total of column Discount?', 'the table has no column “Discount” (its columns are Order, Date, Region, Customer, Amount)'],
+      [
+        'What is the total of column Discount?',
+        'the table has no column “Discount” (its columns are Order, Date, Region, Customer, Amount)',
+      ],
       ['What is the total amount in USD?', 'the amounts in Amount are in EUR, not USD'],
       ['What is the sum of Region?', 'column Region holds text; it cannot be added up'],
     ] as const) {

@@ -53,7 +53,11 @@ export function parseCsv(input: ParseInput, budget: SheetBudget): ParsedDocument
   // Empty lines are not table boundaries in CSV; the record number is the row number a spreadsheet shows.
   const tables = sheetTables(
     [sheet],
-    { fileName: input.fileName, maxCells: input.limits.maxTableCells ?? defaultTableMaxCells, singleRegion: true },
+    {
+      fileName: input.fileName,
+      maxCells: input.limits.maxTableCells ?? defaultTableMaxCells,
+      singleRegion: true,
+    },
     warnings,
   );
   return {

@@ -125,7 +125,11 @@ function rowCells(row: XmlElement, fileName: string, sheet: string): OdsRow {
     const across = Number(cell.attrs['table:number-columns-spanned'] ?? 1) || 1;
     const down = Number(cell.attrs['table:number-rows-spanned'] ?? 1) || 1;
     if (across > 1 || down > 1)
-      spans.push({ firstColumn: column, lastColumn: column + Math.min(across, maxColumns) - 1, rows: Math.min(down, maxRowsInSheet) });
+      spans.push({
+        firstColumn: column,
+        lastColumn: column + Math.min(across, maxColumns) - 1,
+        rows: Math.min(down, maxRowsInSheet),
+      });
     for (let copy = 0; copy < repeat; copy++) {
       typed[cells.length] = value;
       cells.push(text);

@@ -16,7 +16,8 @@ export function sheetCell(cell: SheetJsCell, text: string, date1904: boolean): S
     const parts = sheetJs.SSF.parse_date_code(cell.v, { date1904 });
     if (!parts) return { text, kind: 'text' };
     const date = `${pad(parts.y, 4)}-${pad(parts.m)}-${pad(parts.d)}`;
-    const hasTime = /[hs]/i.test(format.replace(/\[[^\]]*\]|"[^"]*"/g, '')) && (parts.H || parts.M || parts.S);
+    const hasTime =
+      /[hs]/i.test(format.replace(/\[[^\]]*\]|"[^"]*"/g, '')) && (parts.H || parts.M || parts.S);
     return hasTime
       ? { text, kind: 'datetime', value: `${date}T${pad(parts.H)}:${pad(parts.M)}:${pad(parts.S)}` }
       : { text, kind: 'date', value: date };

@@ -1,6 +1,6 @@
 import type { ParseWarning } from '../../core/document.js';
-import { extractTables, type SourceSheet } from '../../core/tables/table-extract.js';
 import { type ExtractedTable, tableExtractorVersion } from '../../core/tables/table.records.js';
+import { extractTables, type SourceSheet } from '../../core/tables/table-extract.js';
 import type { SheetData } from './sheet-blocks.js';
 
 /** Typed cells kept per document unless LORE_TABLE_MAX_CELLS says otherwise. */

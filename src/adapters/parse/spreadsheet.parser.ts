@@ -199,12 +199,14 @@ function readWithSheetJs(
 function mergesOf(sheet: Record<string, unknown> | undefined): MergedRange[] {
   const merges = sheet?.['!merges'];
   if (!Array.isArray(merges)) return [];
-  return (merges as { s: { r: number; c: number }; e: { r: number; c: number } }[]).slice(0, 10_000).map((range) => ({
-    firstRow: range.s.r + 1,
-    lastRow: range.e.r + 1,
-    firstColumn: range.s.c,
-    lastColumn: range.e.c,
-  }));
+  return (merges as { s: { r: number; c: number }; e: { r: number; c: number } }[])
+    .slice(0, 10_000)
+    .map((range) => ({
+      firstRow: range.s.r + 1,
+      lastRow: range.e.r + 1,
+      firstColumn: range.s.c,
+      lastColumn: range.e.c,
+    }));
 }
 
 function cellText(cell: SheetJsCell): string {

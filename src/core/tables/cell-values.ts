@@ -41,7 +41,7 @@ const currencySymbols: Record<string, string> = {
   '£': 'GBP',
   '¥': 'JPY',
   '₹': 'INR',
-  'CHF': 'CHF',
+  CHF: 'CHF',
   'Fr.': 'CHF',
   kr: 'SEK',
   zł: 'PLN',
@@ -152,7 +152,13 @@ function isoDate(year: number, month: number, day: number): string | undefined {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-function withTime(date: string, hours: string, minutes: string, seconds = '0', half?: string): string | undefined {
+function withTime(
+  date: string,
+  hours: string,
+  minutes: string,
+  seconds = '0',
+  half?: string,
+): string | undefined {
   let hour = Number(hours);
   if (half) {
     if (hour < 1 || hour > 12) return undefined;
@@ -196,18 +202,25 @@ export function readDate(text: string): ParsedCell | undefined {
     if (monthFirst && dayFirst && monthFirst !== dayFirst) {
       const parsed = dated(monthFirst, time);
       const other = dated(dayFirst, time);
-      return parsed && other ? { ...parsed, dateOrder: 'either', alternative: String(other.value) } : undefined;
+      return parsed && other
+        ? { ...parsed, dateOrder: 'either', alternative: String(other.value) }
+        : undefined;
     }
     const parsed = dated((monthFirst ?? dayFirst)!, time);
     return parsed ? { ...parsed, dateOrder: monthFirst ? (dayFirst ? 'either' : 'mdy') : 'dmy' } : undefined;
   }
-  match = new RegExp(`^(\\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\\.?,?[ -](\\d{2}|\\d{4})${timePart}$`, 'i').exec(value);
+  match = new RegExp(
+    `^(\\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\\.?,?[ -](\\d{2}|\\d{4})${timePart}$`,
+    'i',
+  ).exec(value);
   if (match) {
     const month = monthNumber(match[2]!);
     const date = month ? isoDate(fullYear(match[3]!), month, Number(match[1])) : undefined;
     return date ? dated(date, match.slice(4)) : undefined;
   }
-  match = new RegExp(`^([A-Za-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${timePart}$`, 'i').exec(value);
+  match = new RegExp(`^([A-Za-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${timePart}$`, 'i').exec(
+    value,
+  );
   if (match) {
     const month = monthNumber(match[1]!);
     const date = month ? isoDate(Number(match[3]), month, Number(match[2])) : undefined;
@@ -250,7 +263,11 @@ export function parseCellText(raw: string): ParsedCell {
   if (/^[+-]?0\d/.test(text) && !/^[+-]?0\d*[.,]\d/.test(text) && /^\d+$/.test(text.replace(/^[+-]/, '')))
     return { kind: 'text', value: text };
   const number = readNumber(text);
-  if (number) return { kind: number.decimals === 0 && Number.isSafeInteger(number.value) ? 'integer' : 'decimal', value: number.value };
+  if (number)
+    return {
+      kind: number.decimals === 0 && Number.isSafeInteger(number.value) ? 'integer' : 'decimal',
+      value: number.value,
+    };
   const date = readDate(text);
   if (date) return date;
   return { kind: 'text', value: text };

@@ -40,7 +40,8 @@ export function readSourceCell(cell: SourceCell | undefined): ParsedCell {
       // The displayed text says whether the number is a percentage or an amount of money.
       const shown = parseCellText(text);
       if (shown.kind === 'percentage') return { kind: 'percentage', value: cell.value };
-      if (shown.kind === 'currency' && shown.unit) return { kind: 'currency', value: cell.value, unit: shown.unit };
+      if (shown.kind === 'currency' && shown.unit)
+        return { kind: 'currency', value: cell.value, unit: shown.unit };
       return { kind: Number.isInteger(cell.value) ? 'integer' : 'decimal', value: cell.value };
     }
     default:
@@ -50,7 +51,10 @@ export function readSourceCell(cell: SourceCell | undefined): ParsedCell {
 
 /** A currency named in a header: `Amount (EUR)`, `Price €`, `Total in USD`. */
 export function headerUnit(name: string): string | undefined {
-  const match = /(?:\(|\[|\bin\s+|\s|^)(EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|INR|CNY|€|\$|£|¥)(?:\)|\]|\s|$)/i.exec(name);
+  const match =
+    /(?:\(|\[|\bin\s+|\s|^)(EUR|USD|GBP|CHF|JPY|CAD|AUD|SEK|NOK|DKK|PLN|INR|CNY|€|\$|£|¥)(?:\)|\]|\s|$)/i.exec(
+      name,
+    );
   if (!match) return undefined;
   const token = match[1]!.toUpperCase();
   return { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY' }[token] ?? token;
@@ -66,7 +70,11 @@ export interface TypedColumn {
  * Decides a column's type from its cells (95 % must agree; the rest become empty), resolves
  * day/month order for slash dates, and returns the typed values with the column's description.
  */
-export function typeColumn(name: string, cells: readonly ParsedCell[], texts: readonly string[]): TypedColumn {
+export function typeColumn(
+  name: string,
+  cells: readonly ParsedCell[],
+  texts: readonly string[],
+): TypedColumn {
   const counts = new Map<string, number>();
   const units = new Set<string>();
   let nonEmpty = 0;
@@ -129,13 +137,15 @@ function typedValue(type: ColumnType, cell: ParsedCell, text: string, dayFirst: 
     case 'percentage':
       return typeof cell.value === 'number' && cell.kind !== 'currency' ? cell.value : null;
     case 'currency':
-      return typeof cell.value === 'number' && (cell.kind === 'currency' || cell.kind === 'integer' || cell.kind === 'decimal')
+      return typeof cell.value === 'number' &&
+        (cell.kind === 'currency' || cell.kind === 'integer' || cell.kind === 'decimal')
         ? cell.value
         : null;
     case 'date':
     case 'datetime': {
       if (cell.kind !== 'date' && cell.kind !== 'datetime') return null;
-      const value = dayFirst && cell.dateOrder === 'either' && cell.alternative ? cell.alternative : cell.value;
+      const value =
+        dayFirst && cell.dateOrder === 'either' && cell.alternative ? cell.alternative : cell.value;
       if (typeof value !== 'string') return null;
       return type === 'datetime' && value.length === 10 ? `${value}T00:00:00` : value;
     }
@@ -160,6 +170,8 @@ function describeValues(
     frequency.set(key, (frequency.get(key) ?? 0) + 1);
   });
   const ranked = [...frequency.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const samples = ranked.slice(0, type === 'text' || type === 'boolean' ? sampleLimit : 8).map(([key]) => key);
+  const samples = ranked
+    .slice(0, type === 'text' || type === 'boolean' ? sampleLimit : 8)
+    .map(([key]) => key);
   return { samples, distinctCount: frequency.size, emptyCount };
 }

@@ -15,7 +15,9 @@ export function describeTables(tables: readonly LoadedTable[]): string {
   return tables
     .map((table, index) => {
       const columns = table.columns.map((column) => {
-        const samples = column.samples.slice(0, samplesPerColumn).map((sample) => JSON.stringify(sample.slice(0, 40)));
+        const samples = column.samples
+          .slice(0, samplesPerColumn)
+          .map((sample) => JSON.stringify(sample.slice(0, 40)));
         return `  - ${JSON.stringify(column.name)}: ${column.type}${column.unit ? ` (${column.unit})` : ''}${samples.length ? `, e.g. ${samples.join(', ')}` : ''}`;
       });
       return `T${index + 1}: sheet ${JSON.stringify(table.sheet)} of ${JSON.stringify(table.fileName)}, ${table.rowCount} rows\n${columns.join('\n')}`;
@@ -67,13 +69,19 @@ export async function planWithModel(
   if (json === undefined) return { kind: 'invalid', problem: 'no JSON object in the reply', ...base };
   if (typeof json === 'object' && json !== null && (json as { table?: unknown }).table === null) {
     const reason = (json as { reason?: unknown }).reason;
-    return { kind: 'declined', reason: typeof reason === 'string' ? reason.slice(0, 300) : 'no table answers it', ...base };
+    return {
+      kind: 'declined',
+      reason: typeof reason === 'string' ? reason.slice(0, 300) : 'no table answers it',
+      ...base,
+    };
   }
   const parsed = TablePlanSchema.safeParse(json);
-  if (!parsed.success) return { kind: 'invalid', problem: parsed.error.issues[0]?.message ?? 'invalid plan', ...base };
+  if (!parsed.success)
+    return { kind: 'invalid', problem: parsed.error.issues[0]?.message ?? 'invalid plan', ...base };
   const index = /^T(\d+)$/i.exec(parsed.data.table ?? (tables.length === 1 ? 'T1' : ''));
   const tableIndex = index ? Number(index[1]) - 1 : -1;
-  if (tableIndex < 0 || tableIndex >= tables.length) return { kind: 'invalid', problem: `unknown table ${parsed.data.table}`, ...base };
+  if (tableIndex < 0 || tableIndex >= tables.length)
+    return { kind: 'invalid', problem: `unknown table ${parsed.data.table}`, ...base };
   return { kind: 'plan', plan: parsed.data, tableIndex, ...base };
 }
 

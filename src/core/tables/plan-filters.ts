@@ -1,7 +1,7 @@
 import { currencyOf, parseCellText, readDate, readNumber } from './cell-values.js';
 import type { PlanFilter } from './query-plan.js';
-import { formatNumber, monthLabel } from './table-format.js';
 import { type CellValue, isDateType, isNumericType, type TableColumn } from './table.records.js';
+import { formatNumber, monthLabel } from './table-format.js';
 
 /** A plan that cannot run over this table, with the reason a user reads. */
 export class TableQueryRefusal extends Error {
@@ -22,7 +22,10 @@ export function resolveColumn(columns: readonly TableColumn[], name: string): nu
 }
 
 export function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[\s_]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[\s_]+/g, ' ')
+    .trim();
 }
 
 export interface CompiledFilter {
@@ -40,9 +43,14 @@ export function compileFilter(filter: PlanFilter, column: TableColumn): Compiled
     case 'notEmpty':
       return { test: (value) => value !== null, description: `${name} is not empty` };
     case 'contains': {
-      const needle = String(filter.value ?? '').toLowerCase().trim();
+      const needle = String(filter.value ?? '')
+        .toLowerCase()
+        .trim();
       if (needle === '') throw new TableQueryRefusal(`“contains” needs a text to look for in ${name}`);
-      return { test: (_value, text) => text.toLowerCase().includes(needle), description: `${name} contains “${filter.value}”` };
+      return {
+        test: (_value, text) => text.toLowerCase().includes(needle),
+        description: `${name} contains “${filter.value}”`,
+      };
     }
     case 'month':
     case 'year':
@@ -61,35 +69,50 @@ export function compileFilter(filter: PlanFilter, column: TableColumn): Compiled
 
 function dateFilter(filter: PlanFilter, column: TableColumn): CompiledFilter {
   if (!isDateType(column.type)) {
-    throw new TableQueryRefusal(`column ${column.name} holds ${typeWord(column)}, not dates, so it has no ${filter.op}s`);
+    throw new TableQueryRefusal(
+      `column ${column.name} holds ${typeWord(column)}, not dates, so it has no ${filter.op}s`,
+    );
   }
   if (filter.op === 'year') {
     const year = Number(filter.value);
     if (!Number.isInteger(year)) throw new TableQueryRefusal(`${String(filter.value)} is not a year`);
     const prefix = `${String(year).padStart(4, '0')}-`;
-    return { test: (value) => typeof value === 'string' && value.startsWith(prefix), description: `${column.name} in ${year}` };
+    return {
+      test: (value) => typeof value === 'string' && value.startsWith(prefix),
+      description: `${column.name} in ${year}`,
+    };
   }
   const month = Number(filter.value);
   const year = filter.value2 === undefined ? undefined : Number(filter.value2);
-  if (!Number.isInteger(month) || month < 1 || month > 12) throw new TableQueryRefusal(`${String(filter.value)} is not a month`);
+  if (!Number.isInteger(month) || month < 1 || month > 12)
+    throw new TableQueryRefusal(`${String(filter.value)} is not a month`);
   const mm = String(month).padStart(2, '0');
   return {
     test: (value) =>
-      typeof value === 'string' && value.slice(5, 7) === mm && (year === undefined || value.startsWith(`${year}-`)),
+      typeof value === 'string' &&
+      value.slice(5, 7) === mm &&
+      (year === undefined || value.startsWith(`${year}-`)),
     description: `${column.name} in ${monthLabel(month, year)}`,
   };
 }
 
-function equality(raw: PlanFilter['value'], column: TableColumn): { test: CompiledFilter['test']; shown: string } {
+function equality(
+  raw: PlanFilter['value'],
+  column: TableColumn,
+): { test: CompiledFilter['test']; shown: string } {
   if (raw === undefined) throw new TableQueryRefusal(`an equality on ${column.name} needs a value`);
   if (column.type === 'boolean') {
     const wanted = typeof raw === 'boolean' ? raw : parseCellText(String(raw)).value;
-    if (typeof wanted !== 'boolean') throw new TableQueryRefusal(`column ${column.name} holds yes/no values, not “${raw}”`);
+    if (typeof wanted !== 'boolean')
+      throw new TableQueryRefusal(`column ${column.name} holds yes/no values, not “${raw}”`);
     return { test: (value) => value === wanted, shown: wanted ? 'yes' : 'no' };
   }
   if (isNumericType(column.type)) {
     const wanted = numberFor(raw, column);
-    return { test: (value) => typeof value === 'number' && Math.abs(value - wanted) < 1e-9, shown: formatNumber(wanted, column.type, column.unit) };
+    return {
+      test: (value) => typeof value === 'number' && Math.abs(value - wanted) < 1e-9,
+      shown: formatNumber(wanted, column.type, column.unit),
+    };
   }
   if (isDateType(column.type)) {
     const wanted = dateFor(raw, column);
@@ -106,7 +129,9 @@ function comparison(filter: PlanFilter, column: TableColumn): CompiledFilter {
   const symbols = { gt: '>', gte: '≥', lt: '<', lte: '≤', between: 'between' } as const;
   const op = filter.op as keyof typeof symbols;
   if (filter.value === undefined || (op === 'between' && filter.value2 === undefined)) {
-    throw new TableQueryRefusal(`the comparison on ${column.name} needs ${op === 'between' ? 'two values' : 'a value'}`);
+    throw new TableQueryRefusal(
+      `the comparison on ${column.name} needs ${op === 'between' ? 'two values' : 'a value'}`,
+    );
   }
   if (isNumericType(column.type)) {
     const low = numberFor(filter.value, column);
@@ -123,7 +148,10 @@ function comparison(filter: PlanFilter, column: TableColumn): CompiledFilter {
     const show = (n: number) => formatNumber(n, column.type, column.unit);
     return {
       test,
-      description: op === 'between' ? `${column.name} between ${show(a)} and ${show(b)}` : `${column.name} ${symbols[op]} ${show(a)}`,
+      description:
+        op === 'between'
+          ? `${column.name} between ${show(a)} and ${show(b)}`
+          : `${column.name} ${symbols[op]} ${show(a)}`,
     };
   }
   if (isDateType(column.type)) {
@@ -155,7 +183,12 @@ function numberFor(raw: string | number | boolean, column: TableColumn): number 
   if (typeof raw === 'number') return raw;
   const text = String(raw).trim();
   const parsed = parseCellText(text);
-  if (parsed.kind === 'currency' && column.type === 'currency' && column.unit && parsed.unit !== column.unit) {
+  if (
+    parsed.kind === 'currency' &&
+    column.type === 'currency' &&
+    column.unit &&
+    parsed.unit !== column.unit
+  ) {
     throw new TableQueryRefusal(`column ${column.name} is in ${column.unit}, not ${parsed.unit}`);
   }
   if (typeof parsed.value === 'number') {
@@ -164,7 +197,8 @@ function numberFor(raw: string | number | boolean, column: TableColumn): number 
   }
   const bare = /^([\d.,\s-]+)\s*([A-Za-z€$£¥]{1,3})?$/.exec(text);
   const unit = bare?.[2] ? currencyOf(bare[2]) : undefined;
-  if (unit && column.unit && unit !== column.unit) throw new TableQueryRefusal(`column ${column.name} is in ${column.unit}, not ${unit}`);
+  if (unit && column.unit && unit !== column.unit)
+    throw new TableQueryRefusal(`column ${column.name} is in ${column.unit}, not ${unit}`);
   const number = bare ? readNumber(bare[1]!) : undefined;
   if (number) return number.value;
   throw new TableQueryRefusal(`“${text}” is not a number, and column ${column.name} holds numbers`);
@@ -180,7 +214,8 @@ function dateFor(raw: string | number | boolean, column: TableColumn): string {
 
 /** "text", "dates", "numbers", "yes/no values", "amounts in several currencies (EUR/USD)". */
 export function typeWord(column: TableColumn): string {
-  if (column.type === 'text' && column.unit?.includes('/')) return `amounts in several currencies (${column.unit})`;
+  if (column.type === 'text' && column.unit?.includes('/'))
+    return `amounts in several currencies (${column.unit})`;
   if (isNumericType(column.type)) return 'numbers';
   if (isDateType(column.type)) return 'dates';
   if (column.type === 'boolean') return 'yes/no values';

@@ -15,7 +15,8 @@ export interface Token {
   quoted?: boolean;
 }
 
-const tokenPattern = /"[^"]+"|“[^”]+”|'[^']+'(?=\s|$|[?.,!])|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[€$£¥]|[<>]=?|=|%|[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
+const tokenPattern =
+  /"[^"]+"|“[^”]+”|'[^']+'(?=\s|$|[?.,!])|\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|[€$£¥]|[<>]=?|=|%|[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[\p{L}\p{N}]+(?:['’.-][\p{L}\p{N}]+)*/gu;
 
 /** Splits a question into tokens (quoted phrases stay one token, without their quotes). */
 export function tokenize(text: string): Token[] {
@@ -92,21 +93,31 @@ const wordNumbers: Record<string, number> = {
 export function numbersIn(tokens: readonly Token[]): NumberMention[] {
   const numbers: NumberMention[] = [];
   tokens.forEach((token, index) => {
-    const parsed = readNumber(token.raw.replace(/^\+/, '')) ?? (token.lower in wordNumbers ? { value: wordNumbers[token.lower]! } : undefined);
+    const parsed =
+      readNumber(token.raw.replace(/^\+/, '')) ??
+      (token.lower in wordNumbers ? { value: wordNumbers[token.lower]! } : undefined);
     if (!parsed || /^\d{4}-\d{2}-\d{2}$/.test(token.raw) || /[/]/.test(token.raw)) return;
     const before = tokens[index - 1];
     const after = tokens[index + 1];
     const mention: NumberMention = { value: parsed.value, start: index, end: index, raw: token.raw };
     const unitBefore = before ? currencyOf(before.raw) : undefined;
-    const unitAfter = after ? currencyOf(after.raw) ?? currencyOf(after.raw.toUpperCase()) : undefined;
+    const unitAfter = after ? (currencyOf(after.raw) ?? currencyOf(after.raw.toUpperCase())) : undefined;
     if (after?.raw === '%' || after?.lower === 'percent') {
       mention.percent = true;
       mention.end = index + 1;
-    } else if (unitAfter && (after!.raw.length <= 3 || after!.raw === after!.raw.toUpperCase()) && !/^[a-z]{2}$/.test(after!.raw)) {
+    } else if (
+      unitAfter &&
+      (after!.raw.length <= 3 || after!.raw === after!.raw.toUpperCase()) &&
+      !/^[a-z]{2}$/.test(after!.raw)
+    ) {
       mention.unit = unitAfter;
       mention.end = index + 1;
     } else if (after && /^(euros?|dollars?|pounds?)$/.test(after.lower)) {
-      mention.unit = after.lower.startsWith('euro') ? 'EUR' : after.lower.startsWith('dollar') ? 'USD' : 'GBP';
+      mention.unit = after.lower.startsWith('euro')
+        ? 'EUR'
+        : after.lower.startsWith('dollar')
+          ? 'USD'
+          : 'GBP';
       mention.end = index + 1;
     } else if (unitBefore && before && before.raw.length <= 3 && before.raw !== before.lower) {
       mention.unit = unitBefore;
@@ -130,23 +141,33 @@ export type DateMention =
 const isYear = (token: Token | undefined) => !!token && /^(19|20)\d{2}$/.test(token.raw);
 
 /** A calendar date at `index` (ISO, 3/5/2024, "5 March 2024", "March 5, 2024", "March 2024" = its first day). */
-function dateAt(tokens: readonly Token[], index: number): { date: string; end: number; month?: boolean } | undefined {
+function dateAt(
+  tokens: readonly Token[],
+  index: number,
+): { date: string; end: number; month?: boolean } | undefined {
   const token = tokens[index];
   if (!token) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(token.raw)) return { date: token.raw, end: index };
   const slash = /^(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})$/.exec(token.raw);
   if (slash) {
     const year = slash[3]!.length === 2 ? 2000 + Number(slash[3]) : Number(slash[3]);
-    const [month, day] = token.raw.includes('.') ? [Number(slash[2]), Number(slash[1])] : [Number(slash[1]), Number(slash[2])];
+    const [month, day] = token.raw.includes('.')
+      ? [Number(slash[2]), Number(slash[1])]
+      : [Number(slash[1]), Number(slash[2])];
     return { date: iso(year, month, day), end: index };
   }
   const month = monthNumber(token.lower);
   if (month && /^\d{1,2}(st|nd|rd|th)?$/.test(tokens[index + 1]?.lower ?? '') && isYear(tokens[index + 2])) {
-    return { date: iso(Number(tokens[index + 2]!.raw), month, Number.parseInt(tokens[index + 1]!.raw, 10)), end: index + 2 };
+    return {
+      date: iso(Number(tokens[index + 2]!.raw), month, Number.parseInt(tokens[index + 1]!.raw, 10)),
+      end: index + 2,
+    };
   }
-  if (month && isYear(tokens[index + 1])) return { date: iso(Number(tokens[index + 1]!.raw), month, 1), end: index + 1, month: true };
+  if (month && isYear(tokens[index + 1]))
+    return { date: iso(Number(tokens[index + 1]!.raw), month, 1), end: index + 1, month: true };
   const dayMonth = /^\d{1,2}$/.test(token.raw) ? monthNumber(tokens[index + 1]?.lower ?? '') : undefined;
-  if (dayMonth && isYear(tokens[index + 2])) return { date: iso(Number(tokens[index + 2]!.raw), dayMonth, Number(token.raw)), end: index + 2 };
+  if (dayMonth && isYear(tokens[index + 2]))
+    return { date: iso(Number(tokens[index + 2]!.raw), dayMonth, Number(token.raw)), end: index + 2 };
   if (isYear(token)) return { date: `${token.raw}-01-01`, end: index };
   return undefined;
 }
@@ -171,10 +192,17 @@ export function datesIn(tokens: readonly Token[]): DateMention[] {
     if ((word === 'between' || word === 'from') && dateAt(tokens, index + 1)) {
       const first = dateAt(tokens, index + 1)!;
       const joiner = tokens[first.end + 1]?.lower;
-      const second = joiner === 'and' || joiner === 'to' || joiner === 'until' ? dateAt(tokens, first.end + 2) : undefined;
+      const second =
+        joiner === 'and' || joiner === 'to' || joiner === 'until' ? dateAt(tokens, first.end + 2) : undefined;
       if (second) {
         const yearOnly = isYear(tokens[first.end + 2]) && second.end === first.end + 2;
-        found.push({ kind: 'range', from: first.date, to: lastDay(second.date, second.month, yearOnly), start: index, end: second.end });
+        found.push({
+          kind: 'range',
+          from: first.date,
+          to: lastDay(second.date, second.month, yearOnly),
+          start: index,
+          end: second.end,
+        });
         index = second.end;
         continue;
       }
@@ -190,10 +218,20 @@ export function datesIn(tokens: readonly Token[]): DateMention[] {
     }
     const month = monthNumber(word);
     const previous = tokens[index - 1]?.lower;
-    if (month && (word.length > 3 || /^(in|during|of|for)$/.test(previous ?? '')) && !(word === 'may' && !/^(in|during|of|for)$/.test(previous ?? ''))) {
+    if (
+      month &&
+      (word.length > 3 || /^(in|during|of|for)$/.test(previous ?? '')) &&
+      !(word === 'may' && !/^(in|during|of|for)$/.test(previous ?? ''))
+    ) {
       const year = isYear(tokens[index + 1]) ? Number(tokens[index + 1]!.raw) : undefined;
       if (/^\d{1,2}$/.test(tokens[index + 1]?.raw ?? '') && isYear(tokens[index + 2])) continue;
-      found.push({ kind: 'month', month, ...(year ? { year } : {}), start: index, end: year ? index + 1 : index });
+      found.push({
+        kind: 'month',
+        month,
+        ...(year ? { year } : {}),
+        start: index,
+        end: year ? index + 1 : index,
+      });
       if (year) index++;
       continue;
     }

@@ -73,7 +73,8 @@ function applyMerges(rows: SourceRow[], merges: MergedRange[]): SourceRow[] {
       const row = byNumber.get(r);
       if (!row) continue;
       for (let c = range.firstColumn; c <= Math.min(range.lastColumn, maxTableColumns - 1); c++) {
-        if (!row.cells[c] || row.cells[c]!.text.trim() === '') row.cells[c] = { text: anchor.text, kind: 'text' };
+        if (!row.cells[c] || row.cells[c]!.text.trim() === '')
+          row.cells[c] = { text: anchor.text, kind: 'text' };
       }
     }
   }
@@ -109,7 +110,9 @@ function readRow(row: SourceRow): ReadRow {
 
 const filled = (row: ReadRow) => row.texts.filter((text) => text !== '').length;
 const allText = (row: ReadRow) =>
-  row.cells.every((cell, index) => cell.kind === 'text' || (cell.kind === 'empty' && row.texts[index] === ''));
+  row.cells.every(
+    (cell, index) => cell.kind === 'text' || (cell.kind === 'empty' && row.texts[index] === ''),
+  );
 
 function tablesOfRegion(sheet: string, region: SourceRow[], budget: TableBudget): ExtractedTable[] {
   const rows = region.map(readRow);
@@ -131,7 +134,8 @@ function tablesOfRegion(sheet: string, region: SourceRow[], budget: TableBudget)
     const second = rows[start + 1];
     const third = rows[start + 2];
     const groups = filled(first) < width || hasRepeats(first.texts);
-    if (second && third && groups && allText(second) && filled(second) >= 2 && !allText(third)) headerEnd = start + 1;
+    if (second && third && groups && allText(second) && filled(second) >= 2 && !allText(third))
+      headerEnd = start + 1;
     names = columnNames(rows.slice(start, headerEnd + 1), width);
   } else {
     headerEnd = start - 1;
@@ -174,7 +178,9 @@ function buildTable(
   const totals = kept.map((row) => totalLabel.test(row.texts.find((text) => text !== '') ?? ''));
   const columns = names.map((name, c) => {
     const cells = kept.map((row, index) =>
-      totals[index] ? { kind: 'empty' as const, value: null } : (row.cells[c] ?? { kind: 'empty' as const, value: null }),
+      totals[index]
+        ? { kind: 'empty' as const, value: null }
+        : (row.cells[c] ?? { kind: 'empty' as const, value: null }),
     );
     const texts = kept.map((row) => row.texts[c] ?? '');
     return typeColumn(name, cells, texts);
@@ -183,7 +189,9 @@ function buildTable(
     const texts = Array.from({ length: width }, (_, c) => row.texts[c] ?? '');
     return {
       n: row.source.n,
-      values: totals[index] ? texts.map((text) => text || null) : columns.map((column) => column.values[index] ?? null),
+      values: totals[index]
+        ? texts.map((text) => text || null)
+        : columns.map((column) => column.values[index] ?? null),
       texts,
       ...(row.source.span ? { span: row.source.span } : {}),
       ...(totals[index] ? { total: true } : {}),
@@ -230,12 +238,16 @@ function lastFilled(row: ReadRow): number {
 /** Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA. */
 export function columnLetter(index: number): string {
   let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26))
+    name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
   return name;
 }
 
 /** The tables of a whole document, numbered in order, within one budget. */
-export function extractTables(sheets: SourceSheet[], maxCells: number): { tables: ExtractedTable[]; truncated: boolean } {
+export function extractTables(
+  sheets: SourceSheet[],
+  maxCells: number,
+): { tables: ExtractedTable[]; truncated: boolean } {
   const budget: TableBudget = { cellsLeft: maxCells, truncated: false };
   const tables: ExtractedTable[] = [];
   for (const sheet of sheets) {

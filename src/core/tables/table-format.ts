@@ -1,5 +1,5 @@
-import type { CellValue, ColumnType, TableColumn } from './table.records.js';
 import { monthName } from './cell-values.js';
+import type { CellValue, ColumnType, TableColumn } from './table.records.js';
 
 /** Decimals a number is written with (`String(0.25)` → 2), at most 15. */
 export function decimalsOf(value: number): number {
@@ -19,7 +19,11 @@ export function formatDecimal(value: number, decimals: number): string {
 }
 
 /** A value of a column as an answer shows it: `4,210.50 EUR`, `12.5%`, `2024-03-05`, `yes`. */
-export function formatValue(value: CellValue, column: Pick<TableColumn, 'type' | 'unit'>, decimals?: number): string {
+export function formatValue(
+  value: CellValue,
+  column: Pick<TableColumn, 'type' | 'unit'>,
+  decimals?: number,
+): string {
   if (value === null) return '(empty)';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'string') return value;

@@ -4,7 +4,21 @@ import { detectIntent } from './rule-parser.js';
 import type { StoredTable } from './table.records.js';
 
 /** Words of sheet and file names that say nothing about which table is meant. */
-const genericNameWords = new Set(['sheet', 'tabl', 'data', 'xlsx', 'xls', 'ods', 'csv', 'file', 'book', 'workbook', 'export', 'report', 'list']);
+const genericNameWords = new Set([
+  'sheet',
+  'tabl',
+  'data',
+  'xlsx',
+  'xls',
+  'ods',
+  'csv',
+  'file',
+  'book',
+  'workbook',
+  'export',
+  'report',
+  'list',
+]);
 
 /** How strongly the question names this table itself (sheet, caption, document title or file name). */
 export function nameScore(tokens: readonly Token[], table: StoredTable): number {
@@ -12,7 +26,12 @@ export function nameScore(tokens: readonly Token[], table: StoredTable): number 
   const sheet = table.sheet.toLowerCase().replace(/\.(csv|tsv)$/, '');
   if (tokens.some((token) => token.lower === sheet || token.lower === table.sheet.toLowerCase())) score += 5;
   const words = new Set(
-    [table.sheet, table.caption ?? '', table.documentTitle, table.fileName.replace(/\.[a-z0-9]+$/i, '')].flatMap(nameStems),
+    [
+      table.sheet,
+      table.caption ?? '',
+      table.documentTitle,
+      table.fileName.replace(/\.[a-z0-9]+$/i, ''),
+    ].flatMap(nameStems),
   );
   for (const word of words) {
     if (word.length < 3 || genericNameWords.has(word) || /^\d+$/.test(word)) continue;

@@ -254,7 +254,12 @@ const tables: TableCopy[] = [
     convert: (row) => ({ ...row, truncated: Number(row.truncated) === 1 }),
     optional: true,
   },
-  { table: 'table_rows', columns: ['table_id', 'row_number', 'cells'], orderBy: 'table_id, row_number', optional: true },
+  {
+    table: 'table_rows',
+    columns: ['table_id', 'row_number', 'cells'],
+    orderBy: 'table_id, row_number',
+    optional: true,
+  },
 ];
 
 /** Rows per INSERT (well under PostgreSQL's 65,535 parameters for the widest table). */

@@ -21,13 +21,13 @@ import {
   toDocumentRecord,
   vectorToBlob,
 } from './rows.js';
+import { writeTablesSqlite } from './sqlite.table-store.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
   readVectors,
   writeVectors,
 } from './sqlite-index-feed.js';
-import { writeTablesSqlite } from './sqlite.table-store.js';
 
 /** The embedded Store: one SQLite database. Writes of one document are one transaction. */
 export class SqliteStore implements Store {

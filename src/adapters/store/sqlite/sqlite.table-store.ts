@@ -7,7 +7,14 @@ import {
   tableExtractorVersion,
 } from '../../../core/tables/table.records.js';
 import type { TableStore } from '../../../ports/table-store.port.js';
-import { decodeRow, encodeRow, type TableMetaRow, tableMetaColumns, tableMetaValues, toStoredTable } from '../table-rows.js';
+import {
+  decodeRow,
+  encodeRow,
+  type TableMetaRow,
+  tableMetaColumns,
+  tableMetaValues,
+  toStoredTable,
+} from '../table-rows.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Typed tables in the embedded database. */
