@@ -1,5 +1,6 @@
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
+import type { SiteCrawler } from '../adapters/web/site-crawler.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
@@ -29,6 +30,7 @@ import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
+import { wireWebSources } from './web-sources.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
@@ -52,6 +54,8 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
+  /** Web pages and sites as sources (the SSRF-safe fetcher behind it). */
+  crawler: SiteCrawler;
   /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
   search: SearchService;
@@ -163,6 +167,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...accounts,
     parsing,
     ingest,
+    crawler: wireWebSources(config, ingest, store),
     lexical,
     search,
     ask,
