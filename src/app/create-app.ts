@@ -1,5 +1,6 @@
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
+import type { SiteCrawler } from '../adapters/web/site-crawler.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
@@ -31,6 +32,7 @@ import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
+import { wireWebSources } from './web-sources.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
@@ -54,6 +56,8 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
+  /** Web pages and sites as sources (the SSRF-safe fetcher behind it). */
+  crawler: SiteCrawler;
   /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
   search: SearchService;
@@ -178,6 +182,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...accounts,
     parsing,
     ingest,
+    crawler: wireWebSources(config, ingest, store),
     lexical,
     search,
     ask,

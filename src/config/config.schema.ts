@@ -3,6 +3,7 @@ import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
 import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
+import { webConfigShape, webEnvNames } from './web-config.schema.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z
@@ -194,6 +195,7 @@ export const configSchema = z.object({
   llmTimeoutMs: integer(1000, 600_000).default(120_000).describe('LORE_LLM_TIMEOUT_MS: limit for one answer'),
   ...providerConfigShape,
   ...identityConfigShape,
+  ...webConfigShape,
 
   answerSources: integer(1, 50).default(8).describe('LORE_ANSWER_SOURCES: passages given to the model'),
   tableAnswers: z
@@ -300,6 +302,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   llmTimeoutMs: ['LORE_LLM_TIMEOUT_MS'],
   ...providerEnvNames,
   ...identityEnvNames,
+  ...webEnvNames,
   answerSources: ['LORE_ANSWER_SOURCES'],
   abstainBelow: ['LORE_ABSTAIN_BELOW'],
   tableAnswers: ['LORE_TABLE_ANSWERS'],
