@@ -254,11 +254,15 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
         mention.value === undefined &&
         isNumericType(columns[mention.column]!.type),
     );
+    const before = comparator
+      ? mentionBefore(named, tokens, comparator.start)
+      : mentionBefore(named, tokens, number.start);
+    // "orders over 100 EUR": a money amount belongs to a currency column, not to the noun before it.
     const near =
       following ??
-      (comparator
-        ? mentionBefore(named, tokens, comparator.start)
-        : mentionBefore(named, tokens, number.start));
+      (before && number.unit && !number.percent && columns[before.column]!.type !== 'currency'
+        ? undefined
+        : before);
     if (!comparator && !trailing && !near) continue;
     const op = comparator?.op ?? trailing ?? 'eq';
     const target = near?.column ?? numericColumnFor(columns, number, named, tokens, number.end);
@@ -416,6 +420,12 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
   } else if (measure && intent.aggregate !== 'count' && intent.aggregate !== 'list')
     plan.column = columns[measure.column]!.name;
   if (groupBy !== undefined) plan.groupBy = columns[groupBy]!.name;
+  // "Which orders …" / "List the orders …": the list shows the column the question names first.
+  if (plan.aggregate === 'list' && intent.limit === undefined && !plan.label) {
+    const subject =
+      labelMention ?? free.find((mention) => mention.start <= 3 && !filterColumns.has(mention.column));
+    if (subject) plan.label = columns[subject.column]!.name;
+  }
   if (
     (plan.aggregate === 'min' || plan.aggregate === 'max') &&
     /^(which|what|who)$/.test(tokens[0]?.lower ?? '')
