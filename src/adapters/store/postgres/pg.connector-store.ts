@@ -11,7 +11,7 @@ import {
 } from '../connector-rows.js';
 import { inTransaction, type PgPool } from './database.js';
 
-/** Connector definitions, runs and item versions (migration 9; mirrors SqliteConnectorStore). */
+/** Connector definitions, runs and item versions (migration 7; mirrors SqliteConnectorStore). */
 export class PgConnectorStore implements ConnectorStore {
   constructor(private readonly pool: PgPool) {}
 

@@ -35,6 +35,8 @@ export const snapshotTables = [
   'connector_runs',
   'connector_items',
   'login_attempts',
+  'document_tables',
+  'table_rows',
 ] as const;
 
 /** Tables whose row counts go into the manifest (and are checked again after a restore). */

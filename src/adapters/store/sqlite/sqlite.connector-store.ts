@@ -11,7 +11,7 @@ import {
   toRun,
 } from '../connector-rows.js';
 
-/** Connector definitions, runs and item versions (migration 9). */
+/** Connector definitions, runs and item versions (migration 7). */
 export class SqliteConnectorStore implements ConnectorStore {
   constructor(private readonly db: Database) {}
 
