@@ -16,6 +16,7 @@ import { requestLimits } from './request-limits.middleware.js';
 import { registerAnalyticsRoutes } from './routes/analytics.routes.js';
 import { registerAskRoutes } from './routes/ask.routes.js';
 import { registerCollectionRoutes } from './routes/collections.routes.js';
+import { registerConnectorRoutes } from './routes/connectors.routes.js';
 import { registerConversationRoutes } from './routes/conversations.routes.js';
 import { registerDocumentRoutes } from './routes/documents.routes.js';
 import { registerEvaluationRoutes } from './routes/evaluations.routes.js';
@@ -103,6 +104,7 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   registerCollectionRoutes(http, app);
   registerDocumentRoutes(http, app, options.notifyWorker ?? (() => undefined));
   registerJobRoutes(http, app);
+  registerConnectorRoutes(http, app);
   registerConversationRoutes(http, app);
   registerAnalyticsRoutes(http, app);
   registerSettingsRoutes(http, app);

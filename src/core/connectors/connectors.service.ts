@@ -116,8 +116,8 @@ export class ConnectorsService {
    * Runs every connector whose interval has passed since its last run started (the scheduler's
    * `sync-connectors` task), one after another. Returns how many ran.
    */
-  async runDue(): Promise<{ ran: number; failed: number }> {
-    const now = this.now().getTime();
+  async runDue(at: Date = this.now()): Promise<{ ran: number; failed: number }> {
+    const now = at.getTime();
     let ran = 0;
     let failed = 0;
     for (const connector of await this.deps.connectors.list()) {

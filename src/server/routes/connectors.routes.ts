@@ -1,0 +1,155 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { LoreApp } from '../../app/create-app.js';
+import type { ConnectorDefinition, ConnectorRun } from '../../core/connectors/connector.records.js';
+import { requireScope } from '../../core/identity/access.service.js';
+import { type AppEnv, principalOf } from '../http-env.js';
+import { commonErrors, json, signedIn } from '../openapi.js';
+import { IdParam, IdText } from '../schemas.js';
+
+const S3Settings = z.strictObject({
+  bucket: z.string().min(3).max(63),
+  prefix: z.string().max(1024).default(''),
+  region: z.string().max(50).optional(),
+  endpoint: z.string().max(500).optional(),
+});
+const GitSettings = z.strictObject({
+  url: z.string().min(1).max(2000),
+  branch: z.string().max(200).optional(),
+  path: z.string().max(1000).optional(),
+});
+const common = {
+  name: z.string().min(1).max(100),
+  collectionId: IdText,
+  intervalMinutes: z.number().int().min(0).max(525_600).default(0),
+};
+const NewConnector = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ ...common, kind: z.literal('s3'), s3: S3Settings }),
+    z.strictObject({ ...common, kind: z.literal('git'), git: GitSettings }),
+  ])
+  .openapi('NewConnector');
+
+const RunSchema = z
+  .object({
+    id: z.string(),
+    connectorId: z.string(),
+    state: z.enum(['running', 'done', 'failed']),
+    trigger: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().optional(),
+    seen: z.number(),
+    added: z.number(),
+    updated: z.number(),
+    unchanged: z.number(),
+    removed: z.number(),
+    failed: z.number(),
+    failures: z.array(z.object({ key: z.string(), code: z.string(), message: z.string() })),
+    error: z.string().optional(),
+  })
+  .openapi('ConnectorRun');
+const ConnectorSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(['s3', 'git']),
+    collectionId: z.string(),
+    intervalMinutes: z.number(),
+    s3: S3Settings.extend({ prefix: z.string() }).optional(),
+    git: GitSettings.optional(),
+    createdBy: z.string().optional(),
+    createdAt: z.string(),
+    runs: z.array(RunSchema),
+  })
+  .openapi('Connector');
+
+const list = createRoute({
+  method: 'get',
+  path: '/api/v1/connectors',
+  tags: ['connectors'],
+  summary: 'Connectors of collections the caller can edit, each with its last run',
+  security: signedIn,
+  responses: { 200: json(z.object({ connectors: z.array(ConnectorSchema) }), 'Connectors'), ...commonErrors },
+});
+const create = createRoute({
+  method: 'post',
+  path: '/api/v1/connectors',
+  tags: ['connectors'],
+  summary: 'Define an S3 or Git connector syncing into a collection (editor access; no secrets stored)',
+  security: signedIn,
+  request: { body: { content: { 'application/json': { schema: NewConnector } }, required: true } },
+  responses: { 201: json(ConnectorSchema, 'Created'), 409: commonErrors[400], ...commonErrors },
+});
+const getOne = createRoute({
+  method: 'get',
+  path: '/api/v1/connectors/{id}',
+  tags: ['connectors'],
+  summary: 'One connector (by id or name) with its last ten runs',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 200: json(ConnectorSchema, 'The connector'), ...commonErrors },
+});
+const runNow = createRoute({
+  method: 'post',
+  path: '/api/v1/connectors/{id}/runs',
+  tags: ['connectors'],
+  summary: 'Start a sync now; returns the running run (poll the connector for progress); 409 while one runs',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: { 202: json(RunSchema, 'The started run'), 409: commonErrors[400], ...commonErrors },
+});
+const remove = createRoute({
+  method: 'delete',
+  path: '/api/v1/connectors/{id}',
+  tags: ['connectors'],
+  summary: 'Delete a connector (its documents stay unless `purge=true`)',
+  security: signedIn,
+  request: {
+    params: IdParam,
+    query: z.object({ purge: z.enum(['true', 'false']).optional() }),
+  },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors },
+});
+
+function present(connector: ConnectorDefinition, runs: ConnectorRun[]): z.infer<typeof ConnectorSchema> {
+  return { ...connector, runs } as z.infer<typeof ConnectorSchema>;
+}
+
+/** Connectors: define, list, inspect runs, run now, delete; every call needs write access to the collection. */
+export function registerConnectorRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+  router.openapi(list, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const entries = await app.connectorAdmin.list(principal);
+    return c.json({ connectors: entries.map((entry) => present(entry.connector, entry.runs)) }, 200);
+  });
+
+  router.openapi(create, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const connector = await app.connectorAdmin.create(principal, c.req.valid('json'));
+    return c.json(present(connector, []), 201);
+  });
+
+  router.openapi(getOne, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const { connector, runs } = await app.connectorAdmin.get(principal, c.req.valid('param').id);
+    return c.json(present(connector, runs), 200);
+  });
+
+  router.openapi(runNow, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const run = await app.connectorAdmin.runNow(principal, c.req.valid('param').id, { trigger: 'api' });
+    return c.json(run as z.infer<typeof RunSchema>, 202);
+  });
+
+  router.openapi(remove, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    await app.connectorAdmin.remove(principal, c.req.valid('param').id, {
+      purge: c.req.valid('query').purge === 'true',
+    });
+    return c.body(null, 204);
+  });
+}
