@@ -5895,22 +5895,17 @@ export interface components {
             /** @default 0 */
             intervalMinutes: number;
             /** @enum {string} */
-            kind: "s3";
-            s3: {
+            kind: "s3" | "git";
+            /** @description Required when kind is s3 */
+            s3?: {
                 bucket: string;
                 /** @default  */
                 prefix: string;
                 region?: string;
                 endpoint?: string;
             };
-        } | {
-            name: string;
-            collectionId: string;
-            /** @default 0 */
-            intervalMinutes: number;
-            /** @enum {string} */
-            kind: "git";
-            git: {
+            /** @description Required when kind is git */
+            git?: {
                 url: string;
                 branch?: string;
                 path?: string;

@@ -176,6 +176,7 @@ function checkInterval(minutes: number): number {
 /** Validates the kind-specific settings; refuses anything that would store a secret. */
 export function checkSettings(input: ConnectorDefinitionSettings): ConnectorDefinitionSettings {
   if (input.kind === 's3') {
+    if (!input.s3) throw new LoreError('invalid_request', 'an S3 connector needs s3: { bucket, prefix }');
     const { bucket, prefix, region, endpoint } = input.s3;
     if (!bucketPattern.test(bucket))
       throw new LoreError('invalid_request', `not an S3 bucket name: ${bucket}`);
@@ -193,6 +194,7 @@ export function checkSettings(input: ConnectorDefinitionSettings): ConnectorDefi
     };
   }
   if (input.kind === 'git') {
+    if (!input.git) throw new LoreError('invalid_request', 'a Git connector needs git: { url }');
     const { url, branch, path } = input.git;
     if (!url || /\s/.test(url))
       throw new LoreError('invalid_request', 'a Git connector needs a clone URL or an absolute path');

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LoreApp } from '../../app/create-app.js';
 import type { ConnectorDefinition, ConnectorRun } from '../../core/connectors/connector.records.js';
+import type { NewConnector as NewConnectorInput } from '../../core/connectors/connectors.service.js';
 import { requireScope } from '../../core/identity/access.service.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
@@ -22,11 +23,14 @@ const common = {
   collectionId: IdText,
   intervalMinutes: z.number().int().min(0).max(525_600).default(0),
 };
+/** One object (kind + the matching settings) rather than a oneOf: the service checks the pairing. */
 const NewConnector = z
-  .discriminatedUnion('kind', [
-    z.strictObject({ ...common, kind: z.literal('s3'), s3: S3Settings }),
-    z.strictObject({ ...common, kind: z.literal('git'), git: GitSettings }),
-  ])
+  .strictObject({
+    ...common,
+    kind: z.enum(['s3', 'git']),
+    s3: S3Settings.optional().openapi({ description: 'Required when kind is s3' }),
+    git: GitSettings.optional().openapi({ description: 'Required when kind is git' }),
+  })
   .openapi('NewConnector');
 
 const RunSchema = z
@@ -126,7 +130,7 @@ export function registerConnectorRoutes(router: OpenAPIHono<AppEnv>, app: LoreAp
   router.openapi(create, async (c) => {
     const principal = principalOf(c);
     requireScope(principal, 'write');
-    const connector = await app.connectorAdmin.create(principal, c.req.valid('json'));
+    const connector = await app.connectorAdmin.create(principal, c.req.valid('json') as NewConnectorInput);
     return c.json(present(connector, []), 201);
   });
 
