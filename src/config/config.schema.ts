@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { embeddingProviderNames } from '../adapters/providers/ai-sdk/provider-names.js';
 import { clientConfigShape, clientEnvNames } from './client-config.schema.js';
 import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
