@@ -5590,7 +5590,7 @@ export interface components {
                  * @example invalid_request
                  * @enum {string}
                  */
-                code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
+                code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "connector_failed" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
                 message: string;
                 requestId: string;
             };
@@ -5657,7 +5657,7 @@ export interface components {
             /** @enum {string} */
             type: "answer-error";
             /** @enum {string} */
-            code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
+            code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "connector_failed" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
             message: string;
         };
         Source: {
