@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { EmptyState, ErrorNote, Spinner } from '../components/feedback.js';
 import { Icon } from '../components/icons.js';
 import { TryLoreDocs } from '../components/try-docs.js';
+import { ConnectorsCard } from '../documents/connectors-card.js';
 import { filesOfDrop, visibleFiles } from '../documents/folder-entries.js';
 import { type UploadItem, uploadAll } from '../documents/upload-queue.js';
 import { api, errorText, type LoreDocument, unwrap } from '../lib/api.js';
@@ -86,6 +87,8 @@ export function DocumentsPage() {
           <UploadList items={uploads} onClear={() => setUploads((u) => u.filter(busy))} />
         )}
       </div>
+
+      <ConnectorsCard nameOf={nameOf} onSynced={documents.reload} />
 
       <div className="list-head">
         <h2>Indexed documents</h2>
