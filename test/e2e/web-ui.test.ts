@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Browser, chromiumMissing, openBrowser, screenshots } from '../fixtures/browser.js';
+import { runCli } from '../fixtures/cli.js';
 import { describeRequiring, documentPath, hasDatasets } from '../fixtures/datasets.js';
 import { type LoreServer, startLoreServer } from '../fixtures/lore-server.js';
 
@@ -96,6 +98,41 @@ describeRequiring('web UI in Chromium against lore serve', missing, () => {
     expect(await failed.textContent()).toMatch(/password-protected/i);
     await page.getByRole('table', { name: 'Documents' }).getByText('handbook').first().waitFor();
     await screenshots(page, '03-documents');
+  });
+
+  it('shows a connector on the Documents page and its run progress after Sync now', async () => {
+    const repo = join(work, 'connector-repo');
+    const gitEnv = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'T',
+      GIT_AUTHOR_EMAIL: 't@example.com',
+      GIT_COMMITTER_NAME: 'T',
+      GIT_COMMITTER_EMAIL: 't@example.com',
+    };
+    execFileSync('git', ['init', '-q', '-b', 'main', repo]);
+    writeFileSync(
+      join(repo, 'runbook.md'),
+      '# Runbook\n\nRestart the queue worker before the billing job.\n',
+    );
+    writeFileSync(join(repo, 'oncall.md'), '# On call\n\nPage the second responder after 15 minutes.\n');
+    execFileSync('git', ['-C', repo, 'add', '-A'], { env: gitEnv });
+    execFileSync('git', ['-C', repo, 'commit', '-q', '-m', 'docs'], { env: gitEnv });
+    const added = await runCli(
+      ['connectors', 'add', 'runbooks', repo, '--collection', 'ops', '--every', '0'],
+      {
+        LORE_DATA_DIR: server.dataDir,
+      },
+    );
+    expect(added.code, added.stderr).toBe(0);
+    await page.getByRole('link', { name: 'Documents' }).click();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Connectors' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'runbooks' });
+    await expect.poll(() => row.textContent()).toContain('never run');
+    await row.getByRole('button', { name: 'Sync now' }).click();
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/done .*2 seen, 2 added/);
+    await page.getByRole('table', { name: 'Documents' }).getByText('runbook').first().waitFor();
+    await screenshots(page, '03b-connectors');
   });
 
   it('previews the extracted text and chunks of a document', async () => {
