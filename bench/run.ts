@@ -15,12 +15,14 @@ import { type PostgresBenchResult, postgresMarkdown, runPostgresBench } from './
 import type { QueryCorpusResult } from './query.bench.js';
 import { runQueryBench } from './query.bench.js';
 import { type BenchReport, toMarkdown, writeReport } from './report.js';
+import { buildDomainCorpus } from './scale-corpus.js';
 
 const usage = `usage: npm run bench -- [options]
   --only query|ingest|dense|http|postgres   run one part (default: the first four; postgres only on request)
   --rounds N            timed passes over the queries (default 5)
   --warmup N            untimed passes before timing (default 1)
   --size N              passages in the large corpus (default 100000)
+  --corpus domains|mixed  large corpus: sentences shuffled within each domain (default) or across all (before 2026-12)
   --budget S            seconds one engine may spend on one pass over the queries (default 15)
   --no-isolate          skip the per-engine memory measurement in fresh processes
   --engines a,b         engines to compare (default lore,fts5,minisearch)
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     size: { type: 'string', default: '100000' },
+    corpus: { type: 'string', default: 'domains' },
     budget: { type: 'string', default: '15' },
     'no-isolate': { type: 'boolean', default: false },
     engines: { type: 'string', default: engineNames.join(',') },
@@ -78,6 +81,7 @@ if (values.only !== undefined && !['query', 'ingest', 'dense', 'http', 'postgres
 }
 const runs = (part: 'query' | 'ingest' | 'dense' | 'http' | 'postgres') =>
   part === 'postgres' ? values.only === 'postgres' : values.only === undefined || values.only === part;
+if (values.corpus !== 'domains' && values.corpus !== 'mixed') fail('--corpus must be domains or mixed');
 const rounds = positive('rounds', values.rounds);
 const warmup = positive('warmup', values.warmup, 0);
 const size = positive('size', values.size, 1000);
@@ -96,7 +100,7 @@ try {
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const dir = datasetsDir();
 if (runs('query') || runs('ingest') || runs('http')) {
-  requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(runs('ingest') ? ['documents'] : [])]);
+  requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', 'clapnq', ...(runs('ingest') ? ['documents'] : [])]);
 }
 if (runs('postgres')) requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa']);
 
@@ -119,7 +123,8 @@ if (runs('query') && scifact) {
   const options = { engines, rounds, warmup, budgetMs, isolate, k: 10, sampler, log };
   log(`query latency: ${scifact.description}`);
   query.push(await runQueryBench(scifact, options));
-  const large = buildLargeCorpus(dir, size).corpus;
+  const large =
+    values.corpus === 'mixed' ? buildLargeCorpus(dir, size).corpus : buildDomainCorpus(dir, size).corpus;
   log(`query latency: ${large.description}`);
   query.push(await runQueryBench(large, options));
   report.query = query;
