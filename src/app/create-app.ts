@@ -19,7 +19,9 @@ import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
+import type { DatabaseIntegrity } from '../ports/integrity.port.js';
 import type { LanguageModel } from '../ports/language-model.port.js';
+import type { LoginAttemptStore } from '../ports/login-attempts.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -37,8 +39,12 @@ export interface LoreApp {
   maintenance: Maintenance;
   /** Consistent database snapshots for `lore backup`. */
   snapshots: DatabaseSnapshots;
+  /** Read-only consistency checks of the database (`lore check`). */
+  integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
+  /** Sign-in attempt windows shared by every process on the database. */
+  loginAttempts: LoginAttemptStore;
   accessStore: AccessStore;
   access: AccessService;
   conversations: ConversationStore;
@@ -75,10 +81,15 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
   // Embedded SQLite, or PostgreSQL when LORE_DATABASE_URL is set (src/app/storage.ts).
   const storage = await openStorage(config);
   const { store, queue, blobs } = storage;
-  const operations = { maintenance: storage.maintenance, snapshots: storage.snapshots };
+  const operations = {
+    maintenance: storage.maintenance,
+    snapshots: storage.snapshots,
+    integrity: storage.integrity,
+  };
   const accessStore = storage.accessStore;
   const accounts = {
     identity: storage.identity,
+    loginAttempts: storage.loginAttempts,
     accessStore,
     access: new AccessService({ access: accessStore, store }),
     conversations: storage.conversations,

@@ -15,11 +15,14 @@ import { PgConversationStore } from '../adapters/store/postgres/pg.conversation-
 import { PgDenseRetriever } from '../adapters/store/postgres/pg.dense-retriever.js';
 import { PgEvaluationStore } from '../adapters/store/postgres/pg.evaluation-store.js';
 import { PgIdentityStore } from '../adapters/store/postgres/pg.identity-store.js';
+import { PgIntegrity } from '../adapters/store/postgres/pg.integrity.js';
 import { PgLexicalRetriever } from '../adapters/store/postgres/pg.lexical-retriever.js';
+import { PgLoginAttempts } from '../adapters/store/postgres/pg.login-attempts.js';
 import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
 import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
 import { PgStore } from '../adapters/store/postgres/pg.store.js';
+import { busyAttemptMs, retryWhenBusy } from '../adapters/store/sqlite/busy-retry.js';
 import { openDatabase } from '../adapters/store/sqlite/database.js';
 import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
 import { SqliteAnalyticsStore } from '../adapters/store/sqlite/sqlite.analytics-store.js';
@@ -27,6 +30,8 @@ import { SqliteAuditLog } from '../adapters/store/sqlite/sqlite.audit-log.js';
 import { SqliteConversationStore } from '../adapters/store/sqlite/sqlite.conversation-store.js';
 import { SqliteEvaluationStore } from '../adapters/store/sqlite/sqlite.evaluation-store.js';
 import { SqliteIdentityStore } from '../adapters/store/sqlite/sqlite.identity-store.js';
+import { SqliteIntegrity } from '../adapters/store/sqlite/sqlite.integrity.js';
+import { SqliteLoginAttempts } from '../adapters/store/sqlite/sqlite.login-attempts.js';
 import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.js';
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
@@ -41,6 +46,8 @@ import type { ConversationStore } from '../ports/conversation.port.js';
 import type { Embedder } from '../ports/embedder.port.js';
 import type { EvaluationStore } from '../ports/evaluation.port.js';
 import type { IdentityStore } from '../ports/identity.port.js';
+import type { DatabaseIntegrity } from '../ports/integrity.port.js';
+import type { LoginAttemptStore } from '../ports/login-attempts.port.js';
 import type { Maintenance } from '../ports/maintenance.port.js';
 import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
@@ -54,8 +61,12 @@ export interface Storage {
   queue: Queue;
   maintenance: Maintenance;
   snapshots: DatabaseSnapshots;
+  /** Read-only consistency checks (`lore check`). */
+  integrity: DatabaseIntegrity;
   blobs: BlobStore;
   identity: IdentityStore;
+  /** Sign-in attempt windows shared by every process on the database (login throttling). */
+  loginAttempts: LoginAttemptStore;
   accessStore: AccessStore;
   conversations: ConversationStore;
   analytics: AnalyticsStore;
@@ -99,7 +110,11 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
   const closeBlobs = () => (blobs instanceof S3BlobStore ? blobs.close() : undefined);
   if (config.databaseUrl) {
     const where = redactUrl(config.databaseUrl);
-    const pool = createPool({ url: config.databaseUrl, max: config.dbPoolSize });
+    const pool = createPool({
+      url: config.databaseUrl,
+      max: config.dbPoolSize,
+      connectTimeoutMs: config.dbConnectTimeoutMs,
+    });
     try {
       await assertSchemaCurrent(pool, where);
     } catch (error) {
@@ -114,8 +129,10 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       queue: new PgQueue(pool),
       maintenance: new PgMaintenance(pool),
       snapshots: new PgSnapshots(pool),
+      integrity: new PgIntegrity(pool),
       blobs,
       identity: new PgIdentityStore(pool),
+      loginAttempts: new PgLoginAttempts(pool),
       accessStore: new PgAccessStore(pool),
       conversations: new PgConversationStore(pool),
       analytics: new PgAnalyticsStore(pool),
@@ -129,21 +146,30 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       },
     };
   }
-  const db = openDatabase(join(config.dataDir, 'lore.db'));
+  // A write that finds the database locked waits asynchronously (retryWhenBusy), never long inside
+  // SQLite's synchronous busy handler, so other requests keep being served meanwhile.
+  const db = openDatabase(join(config.dataDir, 'lore.db'), {
+    migrate: true,
+    busyTimeoutMs: config.sqliteBusyTimeoutMs,
+  });
+  db.pragma(`busy_timeout = ${busyAttemptMs}`);
+  const patient = <T extends object>(adapter: T) => retryWhenBusy(adapter, config.sqliteBusyTimeoutMs);
   const store = new SqliteStore(db);
   return {
     backend: 'sqlite',
-    store,
-    queue: new SqliteQueue(db),
-    maintenance: new SqliteMaintenance(db),
+    store: patient(store),
+    queue: patient(new SqliteQueue(db)),
+    maintenance: patient(new SqliteMaintenance(db)),
     snapshots: new SqliteSnapshots(db),
+    integrity: new SqliteIntegrity(db),
     blobs,
-    identity: new SqliteIdentityStore(db),
-    accessStore: new SqliteAccessStore(db),
-    conversations: new SqliteConversationStore(db),
-    analytics: new SqliteAnalyticsStore(db),
-    audit: new SqliteAuditLog(db),
-    evaluations: new SqliteEvaluationStore(db),
+    identity: patient(new SqliteIdentityStore(db)),
+    loginAttempts: patient(new SqliteLoginAttempts(db)),
+    accessStore: patient(new SqliteAccessStore(db)),
+    conversations: patient(new SqliteConversationStore(db)),
+    analytics: patient(new SqliteAnalyticsStore(db)),
+    audit: patient(new SqliteAuditLog(db)),
+    evaluations: patient(new SqliteEvaluationStore(db)),
     async close() {
       closeBlobs();
       await store.close();

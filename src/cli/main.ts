@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { LoreError } from '../core/errors.js';
 import { registerAsk } from './commands/ask.command.js';
 import { registerBackup } from './commands/backup.command.js';
+import { registerCheck } from './commands/check.command.js';
 import { registerDocuments } from './commands/documents.command.js';
 import { registerEval } from './commands/eval.command.js';
 import { registerIngest } from './commands/ingest.command.js';
@@ -35,6 +36,7 @@ registerMigrate(program, global);
 registerModels(program, global);
 registerMigrateStore(program, global);
 registerBackup(program, global);
+registerCheck(program, global);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
 
@@ -33,6 +34,16 @@ export const configSchema = z.object({
   dbPoolSize: integer(1, 1000)
     .default(10)
     .describe('LORE_DB_POOL_SIZE: PostgreSQL connections kept by each process'),
+  dbConnectTimeoutMs: integer(100, 120_000)
+    .default(2_000)
+    .describe(
+      'LORE_DB_CONNECT_TIMEOUT_MS: longest wait for a PostgreSQL connection (new, or free in the pool); past it a request answers 503 storage_unavailable instead of hanging',
+    ),
+  sqliteBusyTimeoutMs: integer(0, 600_000)
+    .default(5_000)
+    .describe(
+      'LORE_SQLITE_BUSY_TIMEOUT_MS: how long an embedded-database write waits for another process’s lock before answering 503 storage_unavailable (the wait blocks the process)',
+    ),
   dbHnswEfSearch: integer(10, 1000)
     .default(100)
     .describe('LORE_DB_HNSW_EF_SEARCH: pgvector HNSW candidate list per dense search (recall vs speed)'),
@@ -53,6 +64,16 @@ export const configSchema = z.object({
     .describe('LORE_S3_REGION (or AWS_REGION): region of the LORE_BLOB_URL bucket'),
   host: z.string().min(1).default('127.0.0.1').describe('LORE_HOST: address `lore serve` binds to'),
   port: integer(0, 65_535).default(7860).describe('LORE_PORT: port `lore serve` listens on'),
+  landingUrl: z
+    .string()
+    .trim()
+    .default('/about/')
+    .refine((value) => value === '' || /^(https?:\/\/[^\s]+|\/[^\s]*)$/.test(value), {
+      message: 'expected an http(s) URL or a path such as /about/ (empty: no link)',
+    })
+    .describe(
+      'LORE_LANDING_URL: the public landing page the sign-in page links to (e.g. its CloudFront address); the default /about/ is the copy `lore serve` hosts; empty hides the link',
+    ),
   logLevel: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -69,6 +90,11 @@ export const configSchema = z.object({
     .describe(
       'LORE_WORKER_CONCURRENCY: ingestion jobs one worker process runs at once (each parses in its own worker thread)',
     ),
+  jobLeaseMs: integer(1_000, 3_600_000)
+    .default(60_000)
+    .describe(
+      'LORE_JOB_LEASE_MS: how long a claimed job stays with its worker without a heartbeat (heartbeats every third of it); a job whose worker died is taken over after this',
+    ),
   metricsToken: optionalText.describe(
     'LORE_METRICS_TOKEN: when set, `/metrics` requires `Authorization: Bearer <token>` (metrics carry user ids)',
   ),
@@ -77,6 +103,7 @@ export const configSchema = z.object({
     .describe(
       'LORE_SHUTDOWN_TIMEOUT_MS: longest a SIGTERM/SIGINT shutdown may take before the process exits anyway',
     ),
+  ...httpConfigShape,
 
   maxFileBytes: integer(1, 10 * 1024 ** 3)
     .default(100 * 1024 ** 2)
@@ -211,17 +238,22 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   datasetsDir: ['LORE_DATASETS_DIR'],
   databaseUrl: ['LORE_DATABASE_URL'],
   dbPoolSize: ['LORE_DB_POOL_SIZE'],
+  dbConnectTimeoutMs: ['LORE_DB_CONNECT_TIMEOUT_MS'],
+  sqliteBusyTimeoutMs: ['LORE_SQLITE_BUSY_TIMEOUT_MS'],
   dbHnswEfSearch: ['LORE_DB_HNSW_EF_SEARCH'],
   blobUrl: ['LORE_BLOB_URL'],
   s3Endpoint: ['LORE_S3_ENDPOINT'],
   s3Region: ['LORE_S3_REGION', 'AWS_REGION'],
   host: ['LORE_HOST'],
   port: ['LORE_PORT'],
+  landingUrl: ['LORE_LANDING_URL'],
   logLevel: ['LORE_LOG_LEVEL'],
   roles: ['LORE_ROLES'],
   shutdownTimeoutMs: ['LORE_SHUTDOWN_TIMEOUT_MS'],
   metricsToken: ['LORE_METRICS_TOKEN'],
   workerConcurrency: ['LORE_WORKER_CONCURRENCY'],
+  ...httpEnvNames,
+  jobLeaseMs: ['LORE_JOB_LEASE_MS'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { LoreError } from '../core/errors.js';
 import { configSchema, envNames, type LoreConfig } from './config.schema.js';
+import { httpConfigProblems } from './http-config.schema.js';
 import { identityConfigProblems } from './identity-config.schema.js';
 import { providerProblems } from './provider-settings.js';
 import { withSecretFiles } from './secret-files.js';
@@ -70,6 +71,7 @@ function checkCombinations(config: LoreConfig): void {
     problems.push('LORE_LLM_MODEL is required when LORE_LLM_BASE_URL is set');
   problems.push(...providerProblems(config));
   problems.push(...identityConfigProblems(config));
+  problems.push(...httpConfigProblems(config));
   if (config.chunkOverlapTokens >= config.chunkTokens) {
     problems.push('LORE_CHUNK_OVERLAP_TOKENS must be smaller than LORE_CHUNK_TOKENS');
   }

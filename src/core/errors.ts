@@ -24,11 +24,19 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
   rate_limited: 429,
   // Providers and storage
   provider_error: 502,
   provider_unavailable: 503,
   storage_error: 500,
+  /** The database cannot be reached or is locked for longer than the wait allows; retry later. */
+  storage_unavailable: 503,
+  /** No space left where the database or the original files are written. */
+  storage_full: 507,
   cancelled: 499,
   internal: 500,
 } as const;
@@ -80,9 +88,27 @@ export function httpStatusFor(code: ErrorCode): number {
   return errorCodes[code];
 }
 
+/** Recognises a library's failure (a driver error, an errno) and names it as a LoreError. */
+export type ErrorTranslator = (error: unknown) => LoreError | undefined;
+
+const translators = new Set<ErrorTranslator>();
+
+/**
+ * Registers a translator consulted by {@link toLoreError}: adapters teach the core what their
+ * libraries' failures mean (a refused database connection is `storage_unavailable`, a full disk
+ * `storage_full`) without the core importing them. Registering the same function twice is a no-op.
+ */
+export function registerErrorTranslator(translator: ErrorTranslator): void {
+  translators.add(translator);
+}
+
 /** Wraps anything thrown into a LoreError, keeping LoreErrors as they are. */
 export function toLoreError(error: unknown, fallback: ErrorCode = 'internal'): LoreError {
   if (LoreError.is(error)) return error;
+  for (const translate of translators) {
+    const translated = translate(error);
+    if (translated) return translated;
+  }
   const message = error instanceof Error ? error.message : String(error);
   return new LoreError(fallback, message, { cause: error });
 }

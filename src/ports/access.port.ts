@@ -3,6 +3,11 @@ import type { CollectionGrant, GranteeType, Permission } from '../core/identity/
 /** Ownership and sharing of collections. */
 export interface AccessStore {
   setCollectionOwner(collectionId: string, userId: string | undefined): Promise<void>;
+  /**
+   * Makes `userId` the owner of a collection that has no owner and no documents yet (one just
+   * created); false when it has either, so two callers racing to create one name never share it.
+   */
+  claimCollection(collectionId: string, userId: string): Promise<boolean>;
   getCollectionOwner(collectionId: string): Promise<string | undefined>;
   /** Creates or changes a grant. */
   grant(grant: Omit<CollectionGrant, 'createdAt'>): Promise<void>;

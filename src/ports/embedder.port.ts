@@ -12,7 +12,8 @@ export interface Embedder {
   embed(texts: readonly string[], purpose: EmbeddingPurpose, signal?: AbortSignal): Promise<Float32Array[]>;
   /**
    * For embedders that can change underneath (the active index generation): the concrete embedder to
-   * use for one unit of work, so its vectors and the id they are stored under always match.
+   * use for one unit of work, so its vectors and the id they are stored under always match. `fresh`
+   * re-reads which one is active instead of using a recent answer.
    */
-  pin?(): Promise<Embedder>;
+  pin?(options?: { fresh?: boolean }): Promise<Embedder>;
 }

@@ -18,6 +18,12 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** A job with the same key that is queued or running is returned instead of a new one. */
   dedupKey?: string;
+  /**
+   * Jobs with the same key run one at a time, in the order they were queued: a job is not claimed
+   * while an older one with its key is queued or running (e.g. two uploads of one file: the newer
+   * must be indexed last, even when the older is retried after a crash).
+   */
+  orderKey?: string;
 }
 
 /**

@@ -38,6 +38,11 @@ export interface IndexedChunkRow {
 export interface ChunkChanges {
   added: IndexedChunkRow[];
   removedRowIds: number[];
+  /**
+   * The analysed terms of removed chunks, by row id, where the change log kept them (an index that
+   * gets them drops the chunks from its statistics too; see `Bm25Index.remove`).
+   */
+  removedTerms?: Map<number, ChunkTerms>;
   /** Pass back to get the next changes. */
   cursor: ChangeCursor;
   /**

@@ -8,9 +8,11 @@ import { rateLimit } from './auth/rate-limit.js';
 import { corsAllowList, securityHeaders } from './auth/security-headers.middleware.js';
 import type { AppEnv } from './http-env.js';
 import { requestError } from './http-errors.js';
+import { jsonBody } from './json-body.middleware.js';
 import { respondWithOpenAiError } from './openai/openai.wire.js';
 import { createRouter, openApiInfo, registerSecuritySchemes } from './openapi.js';
 import { type OpsOptions, registerOps } from './ops.routes.js';
+import { requestLimits } from './request-limits.middleware.js';
 import { registerAnalyticsRoutes } from './routes/analytics.routes.js';
 import { registerAskRoutes } from './routes/ask.routes.js';
 import { registerCollectionRoutes } from './routes/collections.routes.js';
@@ -23,7 +25,8 @@ import { registerMcpRoutes } from './routes/mcp.routes.js';
 import { isOpenAiPath, registerOpenAiRoutes } from './routes/openai.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerSettingsRoutes } from './routes/settings.routes.js';
-import { registerWebUi } from './web-ui.js';
+import { urlEncoding } from './url-encoding.middleware.js';
+import { registerLandingPage, registerWebUi } from './web-ui.js';
 
 /** What the HTTP layer needs beyond the app. */
 export interface ServerOptions {
@@ -69,6 +72,9 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   const auth = createAuthKit(app, options.setupToken ? { setupToken: options.setupToken } : {});
   http.use(securityHeaders({ isSecure: (c) => auth.origin(c).secure }));
   http.use(corsAllowList(app.config.corsOrigins));
+  const { config } = app;
+  http.use(requestLimits({ maxUrlBytes: config.httpMaxUrlBytes, maxHeaders: config.httpMaxHeaders }));
+  http.use(urlEncoding({ routePatterns: () => http.routes.map((route) => route.path) }));
   http.use(authenticate(auth));
   http.use(
     rateLimit({
@@ -76,6 +82,14 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
       askPerMinute: app.config.askRateLimitPerMinute,
       anonymousPerMinute: app.config.anonymousRateLimitPerMinute,
       clientIp: (c) => auth.origin(c).ip,
+    }),
+  );
+  // The one JSON body reader, after authentication so that anonymous bodies are never read.
+  http.use(
+    jsonBody({
+      maxBytes: config.httpMaxJsonBytes,
+      maxDepth: config.httpMaxJsonDepth,
+      jsonOnlyPaths: new Set(['/v1/chat/completions']),
     }),
   );
 
@@ -96,6 +110,7 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
 
   registerSecuritySchemes(http);
   http.doc31('/api/v1/openapi.json', openApiInfo);
+  registerLandingPage(http);
   registerWebUi(http);
   return http;
 }

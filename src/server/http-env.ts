@@ -8,6 +8,8 @@ export interface AppEnv {
     requestId: string;
     /** Set by the authentication middleware; absent for an anonymous caller. */
     principal?: Principal;
+    /** Set by the JSON body reader when the request carried a JSON body (`value` undefined when empty). */
+    jsonBody?: { value: unknown };
   };
 }
 

@@ -12,7 +12,8 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
-const errorResponse = (description: string) => ({
+/** An error response in the common shape `{error:{code,message,requestId}}`. */
+export const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: ErrorSchema } },
 });
@@ -30,6 +31,9 @@ export const commonErrors = {
   403: errorResponse('The credential does not allow this'),
   404: errorResponse('Not found (or not readable by the caller)'),
   429: errorResponse('Too many requests; retry after the Retry-After header'),
+  503: errorResponse(
+    'The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header',
+  ),
 } as const;
 
 /** Security requirement of routes that need a signed-in caller (cookie session, bearer JWT or API key). */

@@ -2,6 +2,31 @@ import { z } from '@hono/zod-openapi';
 
 /** Shared response and request schemas of the REST API (the OpenAPI document is generated from them). */
 
+/**
+ * Text with at least one non-space character (documented as the pattern `\S`), at most `max`
+ * characters as sent, then trimmed. Both checks run on the value as sent, so the OpenAPI document
+ * (`pattern`, `maxLength`) states exactly what is accepted.
+ */
+export const nonBlank = (max: number, blank = 'must not be blank') =>
+  z.string().regex(/\S/, blank).max(max, `is longer than ${max} characters`).trim();
+
+/** An identifier sent by a client (collection, document, conversation, question ids). */
+export const IdText = z.string().min(1).max(200);
+
+/**
+ * A collection name: printable, no slashes, 1–100 characters once trimmed (the same rule as
+ * `checkCollectionName`, stated in the schema so that the OpenAPI document carries it).
+ */
+export const CollectionName = z
+  .string()
+  .regex(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    /^[^/\\\u0000-\u001f\u007f]*[^\s/\\\u0000-\u001f\u007f][^/\\\u0000-\u001f\u007f]*$/,
+    'is 1–100 printable characters without slashes',
+  )
+  .max(100, 'is 1–100 printable characters without slashes')
+  .trim();
+
 export const IdParam = z.object({
   id: z
     .string()
@@ -149,17 +174,13 @@ export const JobSchema = z
 
 /** Filters a search or question may carry (always narrowed to the caller's readable collections). */
 export const FilterSchema = z
-  .object({
-    collectionIds: z.array(z.string()).max(100).optional(),
-    documentIds: z.array(z.string()).max(1000).optional(),
-    tags: z.array(z.string()).max(50).optional(),
+  .strictObject({
+    collectionIds: z.array(IdText).max(100).optional(),
+    documentIds: z.array(IdText).max(1000).optional(),
+    tags: z.array(z.string().max(200)).max(50).optional(),
     updatedAfter: z.iso.datetime({ offset: true }).optional(),
     updatedBefore: z.iso.datetime({ offset: true }).optional(),
   })
   .openapi('Filter');
 
-export const QueryText = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(2000, 'is longer than 2000 characters');
+export const QueryText = nonBlank(2000, 'must not be empty');

@@ -1,17 +1,19 @@
 import { hostname } from 'node:os';
-import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { LoreApp } from '../app/create-app.js';
 import { instrumentApp } from '../app/instrument.js';
+import { orphanBlobsTask } from '../app/integrity/orphan-blobs.js';
 import type { Logger } from '../app/logger.js';
 import { maintenanceTasks } from '../app/maintenance.tasks.js';
 import { LoreMetrics } from '../app/metrics.js';
 import { ProviderHealth } from '../app/provider-health.js';
 import { type ScheduledTask, Scheduler } from '../app/scheduler.js';
 import { loreVersion } from '../app/version.js';
+import { toLoreError } from '../core/errors.js';
 import { EmbeddingGenerationRunner } from '../worker/embedding-generation.runner.js';
 import { IngestJobRunner } from '../worker/ingest-job.runner.js';
 import type { AppEnv } from './http-env.js';
+import { serveHttp } from './http-server.js';
 import { createOpsRoutes, type OpsContext } from './ops.routes.js';
 
 export interface ServerProcessOptions {
@@ -26,6 +28,8 @@ export interface ServerProcessOptions {
 
 export interface ServerProcess {
   ops: OpsContext;
+  /** Resolves with the port once the server listens (LORE_PORT=0 picks a free one). */
+  listening: Promise<number>;
   scheduler?: Scheduler;
   /** Graceful shutdown (what SIGTERM and SIGINT do); resolves to the exit code. */
   shutdown(reason: string): Promise<number>;
@@ -52,10 +56,21 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
 
   const worker = roles.includes('worker');
   // LORE_WORKER_CONCURRENCY runners, each claiming its own job from the queue.
+  // A database that is down or full makes every poll fail: log it when it changes, at most every 30 s.
+  let lastWorkerError = { code: '', at: 0 };
+  const onWorkerError = (error: unknown) => {
+    const failure = toLoreError(error);
+    const now = Date.now();
+    if (failure.code === lastWorkerError.code && now - lastWorkerError.at < 30_000) return;
+    lastWorkerError = { code: failure.code, at: now };
+    metrics.countError(failure.code, 'ingest');
+    logger.warn({ code: failure.code, err: error }, `ingest worker cannot take jobs: ${failure.message}`);
+  };
   const newRunner = () =>
     new IngestJobRunner(app.queue, app.blobs, app.ingest, {
-      leaseMs: 60_000,
+      leaseMs: app.config.jobLeaseMs,
       idleMs: 1_000,
+      onError: onWorkerError,
       onOutcome: (job, outcome) => {
         metrics.countIngest(outcome.status, outcome.status === 'failed' ? 0 : (outcome.chunks ?? 0));
         if (outcome.error) metrics.countError(outcome.error.code, 'ingest');
@@ -83,19 +98,30 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
         },
       })
     : undefined;
-  for (const task of [...maintenanceTasks(app.maintenance), ...(options.tasks ?? [])])
-    scheduler?.register(task);
+  const housekeeping = [...maintenanceTasks(app.maintenance), orphanBlobsTask(app)];
+  for (const task of [...housekeeping, ...(options.tasks ?? [])]) scheduler?.register(task);
 
   const http = roles.includes('api')
     ? options.apiRoutes(() => {
         for (const runner of runners) runner.notify();
       }, ops)
     : createOpsRoutes(app, ops);
-  const server = serve({ fetch: http.fetch, hostname: app.config.host, port: app.config.port }, (info) => {
-    logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
-    process.stdout.write(
-      `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
-    );
+  let listened: (port: number) => void = () => undefined;
+  const listening = new Promise<number>((resolve) => {
+    listened = resolve;
+  });
+  const server = serveHttp({
+    fetch: http.fetch,
+    hostname: app.config.host,
+    port: app.config.port,
+    limits: app.config,
+    onListening: (info) => {
+      logger.info({ host: app.config.host, port: info.port, roles, owner }, 'listening');
+      process.stdout.write(
+        `Lore is serving http://${app.config.host}:${info.port} (roles ${roles.join(',')}, data in ${app.config.dataDir})\n`,
+      );
+      listened(info.port);
+    },
   });
   for (const runner of runners) runner.start();
   scheduler?.start();
@@ -105,7 +131,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
     worker && app.generations
       ? runGenerations(
           new EmbeddingGenerationRunner(app.queue, app.generations, {
-            leaseMs: 60_000,
+            leaseMs: app.config.jobLeaseMs,
             ...(app.collectionEmbeddings ? { collections: app.collectionEmbeddings } : {}),
           }),
           generationsStop.signal,
@@ -158,7 +184,7 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  return { ops, ...(scheduler ? { scheduler } : {}), shutdown };
+  return { ops, listening, ...(scheduler ? { scheduler } : {}), shutdown };
 }
 
 function delay(ms: number, signal?: AbortSignal): Promise<void> {

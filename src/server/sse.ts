@@ -4,16 +4,23 @@ import type { ChatEvent } from '../core/conversation/chat.service.js';
 import { toLoreError } from '../core/errors.js';
 
 /**
- * Streams chat events as SSE (`event:` is the event type, `data:` its JSON). A client that goes away
- * aborts the model call; a failure mid-stream ends with an `answer-error` event.
+ * Streams chat events as SSE (`event:` is the event type, `data:` its JSON). The first event (the
+ * sources found) is awaited before the stream opens, so a failure up to retrieval (the database
+ * down: 503) is a plain error status; a failure after that ends the stream with an `answer-error`
+ * event. A client that goes away aborts the model call.
  */
-export function streamChat(c: Context, run: (signal: AbortSignal) => AsyncIterable<ChatEvent>): Response {
+export async function streamChat(
+  c: Context,
+  run: (signal: AbortSignal) => AsyncIterable<ChatEvent>,
+): Promise<Response> {
+  const controller = new AbortController();
+  const events = run(controller.signal)[Symbol.asyncIterator]();
+  const first = await events.next();
   return streamSSE(c, async (stream) => {
-    const controller = new AbortController();
     stream.onAbort(() => controller.abort());
     try {
-      for await (const event of run(controller.signal)) {
-        await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
+      for (let next = first; !next.done; next = await events.next()) {
+        await stream.writeSSE({ event: next.value.type, data: JSON.stringify(next.value) });
       }
     } catch (error) {
       const loreError = toLoreError(error);

@@ -3,11 +3,21 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AppEnv } from './http-env.js';
 import { missingWebUiPage } from './index.page.js';
 
 /** `web/dist` of this checkout (beside `dist/` and `src/`), where `npm ci` builds the web UI. */
 export const defaultWebDist = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'dist');
+
+/** `landing/dist` of this checkout: the public landing page, built by `npm ci` (hosted on S3 + CloudFront in production). */
+export const defaultLandingDist = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'landing',
+  'dist',
+);
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -51,19 +61,44 @@ export function registerWebUi(router: OpenAPIHono<AppEnv>, distDir: string = def
       }
       return next();
     }
-    const file = normalize(join(root, path));
-    if (file.startsWith(root + sep) && extname(file) !== '' && isFile(file)) {
-      const body = await readFile(file);
-      const hashed = path.startsWith('/assets/');
-      c.header('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
-      c.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
-      return c.body(new Uint8Array(body));
-    }
+    const file = builtFile(root, path);
+    if (file) return sendFile(c, file, path.startsWith('/assets/'));
     if (extname(path) !== '' && !path.endsWith('.html')) return next();
     c.header('Content-Type', 'text/html; charset=utf-8');
     c.header('Cache-Control', 'no-cache');
     return c.body(new Uint8Array(indexHtml));
   });
+}
+
+/**
+ * Serves the landing page (`landing/dist`) at `/about/`, so the sign-in page's "About Lore" link works
+ * on any installation; production deployments host the same files on S3 + CloudFront
+ * (`deploy/terraform/aws/modules/landing`). Nothing is served when it was not built. Register before
+ * `registerWebUi`.
+ */
+export function registerLandingPage(router: OpenAPIHono<AppEnv>, distDir: string = defaultLandingDist): void {
+  const root = resolve(distDir);
+  if (!existsSync(join(root, 'index.html'))) return;
+  router.get('/about', (c) => c.redirect('/about/', 301));
+  router.get('/about/*', async (c, next) => {
+    const path = c.req.path.slice('/about'.length);
+    const file = builtFile(root, path === '/' ? '/index.html' : path);
+    return file ? sendFile(c, file, path.startsWith('/assets/')) : next();
+  });
+}
+
+/** The file of `root` a URL path names, if it exists inside it and has an extension. */
+function builtFile(root: string, path: string): string | undefined {
+  const file = normalize(join(root, path));
+  return file.startsWith(root + sep) && extname(file) !== '' && isFile(file) ? file : undefined;
+}
+
+/** A static file: hashed assets cached for a year, everything else revalidated. */
+async function sendFile(c: Context<AppEnv>, file: string, hashed: boolean): Promise<Response> {
+  const body = await readFile(file);
+  c.header('Content-Type', contentTypes[extname(file)] ?? 'application/octet-stream');
+  c.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+  return c.body(new Uint8Array(body));
 }
 
 function isFile(path: string): boolean {

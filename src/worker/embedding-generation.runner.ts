@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { toLoreError } from '../core/errors.js';
 import {
   type CollectionEmbeddingPayload,
   type CollectionEmbeddings,
@@ -10,6 +11,7 @@ import {
   embeddingGenerationJobKind,
 } from '../core/index-generation/embedding-generations.service.js';
 import type { Queue } from '../ports/queue.port.js';
+import { whenStorageAnswers } from './storage-backoff.js';
 
 /**
  * Runs embedding index-generation jobs from the durable queue (the deployment's and, given
@@ -68,6 +70,14 @@ export class EmbeddingGenerationRunner {
       await this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, progress);
       await this.queue.complete(job.id, this.workerId);
     } catch (error) {
+      if (toLoreError(error).code === 'storage_unavailable') {
+        // The database went away mid-build: give the job back uncounted once it answers (the build resumes).
+        await whenStorageAnswers(() => this.queue.release(job.id, this.workerId), {
+          until: () => signal?.aborted === true,
+          budgetMs: this.options.leaseMs,
+        });
+        throw error;
+      }
       await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
     } finally {
       clearInterval(heartbeat);

@@ -1,7 +1,9 @@
 import { hostname } from 'node:os';
+import { toLoreError } from '../core/errors.js';
 import type { IngestOutcome, IngestService } from '../core/ingest/ingest.service.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { Job, Queue } from '../ports/queue.port.js';
+import { StorageBackoff, whenStorageAnswers } from './storage-backoff.js';
 
 /** Job kind for ingesting one uploaded file. */
 export const ingestJobKind = 'ingest-file';
@@ -12,6 +14,8 @@ export interface IngestJobPayload {
   fileName: string;
   source: string;
   collection: string;
+  /** The collection's id at upload time (older jobs carry only the name). */
+  collectionId?: string;
   tags: string[];
   /** Re-index even when the content is unchanged. */
   force?: boolean;
@@ -25,12 +29,16 @@ export interface IngestJobRunnerOptions {
   /** Pause between polls when the queue is empty. */
   idleMs: number;
   onOutcome?: (job: Job, outcome: IngestOutcome) => void;
+  /** A poll or a job's bookkeeping failed (database down or full): for the log. */
+  onError?: (error: unknown) => void;
 }
 
 /**
  * Runs ingest jobs from the durable queue: claims one, heartbeats while it runs, records the outcome.
  * A bad file finishes its job as failed (no retry: the same bytes would fail again); an unexpected
  * error is retried with backoff. If the process dies, the lease expires and another worker resumes.
+ * While the database is unreachable (`storage_unavailable`) the job in hand is given back uncounted
+ * as soon as it answers again, and polling backs off.
  */
 export class IngestJobRunner {
   private readonly workerId = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
@@ -38,6 +46,7 @@ export class IngestJobRunner {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private current: Job | undefined;
+  private readonly backoff = new StorageBackoff();
 
   constructor(
     private readonly queue: Queue,
@@ -89,10 +98,21 @@ export class IngestJobRunner {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      const ran = await this.runOne().catch(() => false);
+      const ran = await this.runOne().then(
+        (ran) => {
+          this.backoff.succeeded();
+          return ran;
+        },
+        (error: unknown) => {
+          this.backoff.failed(error);
+          this.options.onError?.(error);
+          return false;
+        },
+      );
       if (!ran && !this.stopping) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.idleMs);
+          // While the database is unreachable or locked, poll less and less often (up to 15 s).
+          const timer = setTimeout(resolve, this.backoff.delay(this.options.idleMs));
           this.wake = () => {
             clearTimeout(timer);
             resolve();
@@ -107,6 +127,7 @@ export class IngestJobRunner {
     if (!job) return false;
     this.current = job;
     const payload = job.payload as IngestJobPayload;
+    let reported: Record<string, number> = {};
     const heartbeat = setInterval(() => {
       void this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs).catch(() => undefined);
     }, this.options.leaseMs / 3);
@@ -117,11 +138,13 @@ export class IngestJobRunner {
         fileName: payload.fileName,
         source: payload.source,
         collection: payload.collection,
+        ...(payload.collectionId ? { collectionId: payload.collectionId } : {}),
         tags: payload.tags,
         ...(payload.force ? { force: true } : {}),
         onProgress: (progress) => {
+          reported = { ...progress };
           void this.queue
-            .heartbeat(job.id, this.workerId, this.options.leaseMs, { ...progress })
+            .heartbeat(job.id, this.workerId, this.options.leaseMs, reported)
             .catch(() => undefined);
         },
       });
@@ -130,12 +153,21 @@ export class IngestJobRunner {
         await this.queue.fail(job.id, this.workerId, outcome.error?.message ?? 'failed', false);
       } else {
         await this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, {
+          ...reported,
           chunks: outcome.chunks ?? outcome.document?.chunkCount ?? 0,
           pages: outcome.pages ?? outcome.document?.pageCount ?? 0,
         });
         await this.queue.complete(job.id, this.workerId);
       }
     } catch (error) {
+      if (toLoreError(error).code === 'storage_unavailable') {
+        // Not the file's fault: once the database answers again, give the job back uncounted.
+        await whenStorageAnswers(() => this.queue.release(job.id, this.workerId), {
+          until: () => this.stopping,
+          budgetMs: this.options.leaseMs,
+        });
+        throw error;
+      }
       await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
     } finally {
       clearInterval(heartbeat);

@@ -196,4 +196,32 @@ describe('OIDC sign-in against a local oidc-provider process', () => {
     expect(replay.status).toBe(302);
     expect(replay.headers.get('location')).toMatch(/login_error/);
   });
+  it('refuses a replayed callback (code, state and pending cookie reused) and a callback with another flow’s cookie', async () => {
+    const jar = new CookieJar();
+    let callback: URL | undefined;
+    let pending: string | undefined;
+    const { location } = await codeFlow(jar, (url) => {
+      callback = new URL(url);
+      pending = jar.cookies.get('lore_oidc');
+    });
+    expect(location).toBe('/');
+    expect(pending).toBeDefined();
+    const replayed = await fetch(callback!, {
+      redirect: 'manual',
+      headers: { cookie: `lore_oidc=${pending}` },
+    });
+    expect(replayed.status).toBe(302);
+    expect(replayed.headers.get('location')).toMatch(/^\/\?login_error=/);
+    expect(replayed.headers.getSetCookie().join()).not.toMatch(/lore_session=[^;]/);
+    // A second sign-in started in this browser: its state and nonce do not match the first callback.
+    const other = new CookieJar();
+    const started = await fetch(`${server.url}/api/v1/auth/oidc/start`, { redirect: 'manual' });
+    other.store(started);
+    const crossed = await fetch(callback!, {
+      redirect: 'manual',
+      headers: { cookie: `lore_oidc=${other.cookies.get('lore_oidc')}` },
+    });
+    expect(crossed.headers.get('location')).toMatch(/^\/\?login_error=/);
+    expect(crossed.headers.getSetCookie().join()).not.toMatch(/lore_session=[^;]/);
+  });
 });

@@ -47,7 +47,13 @@ describe('authentication against a real server', () => {
     expect((await call(server.url, '/api/v1/collections')).status).toBe(401);
     expect((await call(server.url, '/healthz')).status).toBe(200);
     const status = await call(server.url, '/api/v1/auth/status');
-    expect(status.json).toEqual({ userManagement: true, setupRequired: false, password: true, sso: false });
+    expect(status.json).toEqual({
+      userManagement: true,
+      setupRequired: false,
+      password: true,
+      sso: false,
+      landingUrl: '/about/',
+    });
     const page = await call(server.url, '/');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

@@ -57,4 +57,25 @@ describe('the in-memory lexical index follows changes made by another process', 
     expect(await files('gardening')).toHaveLength(11);
     expect((reader.lexical as LexicalIndex).size).toBe(11);
   });
+
+  it('scores exactly like a freshly loaded index after replacements and deletions', async () => {
+    for (let i = 0; i < 6; i++)
+      await write(`s${i}.txt`, `harbour tide table ${'word '.repeat(i)}number ${i}`);
+    await files('harbour');
+    for (let i = 0; i < 3; i++) await write(`s${i}.txt`, `harbour storm warning ${'other '.repeat(i * 2)}`);
+    const collection = (await writer.store.getCollectionByName('c'))!;
+    await writer.ingest.remove((await writer.store.findDocumentBySource(collection.id, 's4.txt'))!.id);
+    const fresh = await open();
+    try {
+      for (const query of ['harbour', 'tide table', 'storm warning', 'number']) {
+        const scores = async (app: typeof reader) =>
+          (await app.search.search({ query, limit: 20 })).hits.map(
+            (hit) => `${hit.chunk.id}:${hit.score.toFixed(9)}`,
+          );
+        expect(await scores(reader)).toEqual(await scores(fresh));
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -54,6 +54,8 @@ describeWithPostgres('PostgreSQL backend with many processes', () => {
       LORE_LOG_LEVEL: 'warn',
       LORE_PARSE_CONCURRENCY: '1',
       LORE_SHUTDOWN_TIMEOUT_MS: '2000',
+      // A job held by a killed worker is taken over after 5 s instead of the default 60 s.
+      LORE_JOB_LEASE_MS: '5000',
     });
     const entry: LoreProcess = { name, port: listen, roles, child, log: [] };
     const keep = (data: Buffer) => {
@@ -151,7 +153,7 @@ describeWithPostgres('PostgreSQL backend with many processes', () => {
       killed++;
       workers[0] = await start(`worker-1-restart-${killed}`, 'worker', victim.port);
     }
-    // A job held by a killed worker is resumed once its 60 s lease expires.
+    // A job held by a killed worker is resumed once its 5 s lease expires.
     await waitFor(documents, 400_000);
 
     // Every job done, found through either API process.

@@ -166,6 +166,35 @@ function suite(backend: BackendUnderTest) {
       expect((await queue.enqueue('contract', {}, { dedupKey: 'k' })).id).not.toBe(kept.id);
     });
 
+    it('queue: jobs with one order key run one at a time, oldest first, retries included', async () => {
+      const clock = { now: 2_000_000 };
+      const { queue } = open.clocked(() => clock.now);
+      const later = <T>(job: T) => {
+        clock.now += 1; // distinct creation times: claims go oldest first
+        return job;
+      };
+      const v1 = later(await queue.enqueue('ordered', { v: 1 }, { orderKey: 'doc-a' }));
+      const v2 = later(await queue.enqueue('ordered', { v: 2 }, { orderKey: 'doc-a' }));
+      const other = later(await queue.enqueue('ordered', { v: 3 }, { orderKey: 'doc-b' }));
+      expect((await queue.claim(['ordered'], 'w1', 10_000))?.id).toBe(v1.id);
+      // v1 runs: v2 waits for it, another key does not.
+      expect((await queue.claim(['ordered'], 'w2', 10_000))?.id).toBe(other.id);
+      await queue.complete(other.id, 'w2');
+      expect(await queue.claim(['ordered'], 'w2', 10_000)).toBeUndefined();
+      // v1's worker dies: v1 is taken over first (its lease expired), v2 still waits.
+      clock.now += 11_000;
+      expect((await queue.claim(['ordered'], 'w3', 10_000))?.id).toBe(v1.id);
+      expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
+      // A retry with backoff keeps v2 waiting too; once v1 is done, v2 runs.
+      await queue.fail(v1.id, 'w3', 'transient', true);
+      expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
+      clock.now += 60_000;
+      expect((await queue.claim(['ordered'], 'w4', 10_000))?.id).toBe(v1.id);
+      await queue.complete(v1.id, 'w4');
+      expect((await queue.claim(['ordered'], 'w4', 10_000))?.id).toBe(v2.id);
+      await queue.complete(v2.id, 'w4');
+    });
+
     it('queue: concurrent workers never claim the same job twice', async () => {
       const { queue } = open.clocked(Date.now);
       const ids = new Set<string>();
@@ -202,6 +231,62 @@ function suite(backend: BackendUnderTest) {
       expect(await maintenance.requeueExpiredJobs()).toEqual({ requeued: 1, failed: 0 });
       expect((await queue.get(job.id))?.state).toBe('queued');
       await maintenance.ping();
+    });
+
+    it('login attempts: counted atomically across connections, windows by the clock, pruned', async () => {
+      // The storage's own connection (database time) and a second one, as two replicas would.
+      const shared = open.storage.loginAttempts;
+      const counts = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? shared : open.clocked(() => Date.now()).loginAttempts).count('burst', 60_000),
+        ),
+      );
+      expect(counts.map((window) => window.attempts).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 40 }, (_, i) => i + 1),
+      );
+      const clock = { now: 9_000_000 };
+      const { loginAttempts } = open.clocked(() => clock.now);
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      clock.now += 400;
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 2, remainingMs: 600 });
+      await loginAttempts.forgive('k');
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 2, remainingMs: 600 });
+      clock.now += 600;
+      // The window closed: a new one opens at this attempt.
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      await loginAttempts.clear('k');
+      expect(await loginAttempts.count('k', 1_000)).toEqual({ attempts: 1, remainingMs: 1_000 });
+      clock.now += 5_000;
+      expect(await loginAttempts.prune()).toBe(1);
+      await shared.clear('burst');
+    });
+
+    it('lists documents of the given collections only (the readable set access control passes)', async () => {
+      const { store } = open.storage;
+      const [a, b] = [await store.ensureCollection('list-a'), await store.ensureCollection('list-b')];
+      const inA = await store.writeDocument(writeOf(a.id, 'in-a.txt', ['gamma']));
+      const inB = await store.writeDocument(writeOf(b.id, 'in-b.txt', ['delta']));
+      const ids = async (collectionIds?: string[]) =>
+        (await store.listDocuments({ ...(collectionIds ? { collectionIds } : {}), limit: 1000 }))
+          .map((document) => document.id)
+          .filter((id) => id === inA.id || id === inB.id)
+          .sort();
+      expect(await ids([a.id])).toEqual([inA.id]);
+      expect(await ids([])).toEqual([]);
+      expect(await ids([a.id, b.id])).toEqual([inA.id, inB.id].sort());
+      expect(await ids()).toEqual([inA.id, inB.id].sort());
+    });
+
+    it('access: a new collection is claimed by one owner only, never one with documents', async () => {
+      const { store, accessStore } = open.storage;
+      const fresh = await store.ensureCollection('claimed-once');
+      expect(await accessStore.claimCollection(fresh.id, 'user-a')).toBe(true);
+      expect(await accessStore.claimCollection(fresh.id, 'user-b')).toBe(false);
+      expect(await accessStore.getCollectionOwner(fresh.id)).toBe('user-a');
+      const used = await store.ensureCollection('has-documents');
+      await store.writeDocument(writeOf(used.id, 'claim.txt', ['alpha beta']));
+      expect(await accessStore.claimCollection(used.id, 'user-b')).toBe(false);
+      expect(await accessStore.getCollectionOwner(used.id)).toBeUndefined();
     });
 
     it('evaluations: records a run, updates it as it runs, lists newest first without per-query scores', async () => {

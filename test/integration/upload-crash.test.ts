@@ -51,7 +51,8 @@ describeWithDatasets('a server killed mid-job', () => {
     }));
 
     const crashDir = join(work, 'crash');
-    const first = await startServe({ LORE_DATA_DIR: crashDir });
+    // A 5 s lease: the job the killed server held is taken over 5 s after the restart, not 60 s.
+    const first = await startServe({ LORE_DATA_DIR: crashDir, LORE_JOB_LEASE_MS: '5000' });
     const jobIds = await uploadFiles(first.url, files);
     expect(jobIds).toHaveLength(20);
     // Wait until some work is done but not all of it, then kill without any chance to clean up.
@@ -71,7 +72,11 @@ describeWithDatasets('a server killed mid-job', () => {
     await first.stop('SIGKILL');
 
     // The restarted server runs three ingestion jobs at once (LORE_WORKER_CONCURRENCY).
-    const second = await startServe({ LORE_DATA_DIR: crashDir, LORE_WORKER_CONCURRENCY: '3' });
+    const second = await startServe({
+      LORE_DATA_DIR: crashDir,
+      LORE_WORKER_CONCURRENCY: '3',
+      LORE_JOB_LEASE_MS: '5000',
+    });
     for (const id of jobIds) expect(await waitForJob(second.url, id, 120_000)).toBe('done');
     await second.stop();
 

@@ -17,6 +17,7 @@ locals {
     },
     var.enable_rds ? { LORE_DB_POOL_SIZE = tostring(var.db_pool_size) } : {},
     var.cors_origins == "" ? {} : { LORE_CORS_ORIGINS = var.cors_origins },
+    var.enable_landing ? { LORE_LANDING_URL = module.landing[0].url } : {},
     var.app_environment,
   )
 
@@ -136,6 +137,19 @@ module "ecs" {
   use_fargate_spot        = var.use_fargate_spot
 }
 
+module "landing" {
+  source          = "./modules/landing"
+  count           = var.enable_landing ? 1 : 0
+  name            = local.name
+  domain_name     = var.landing_domain_name
+  hosted_zone_id  = var.landing_domain_name == "" ? "" : var.hosted_zone_id
+  certificate_arn = var.landing_certificate_arn
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+}
+
 module "github_oidc" {
   source                = "./modules/github_oidc"
   count                 = var.github_repository == "" ? 0 : 1
@@ -149,4 +163,6 @@ module "github_oidc" {
   log_group_arn         = module.cloudwatch.log_group_arn
   state_bucket          = var.terraform_state_bucket
   terraform_policy_arns = var.github_terraform_policy_arns
+  landing_bucket_arn    = var.enable_landing ? module.landing[0].bucket_arn : ""
+  landing_distribution  = var.enable_landing ? module.landing[0].distribution_arn : ""
 }

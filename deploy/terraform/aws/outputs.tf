@@ -67,3 +67,18 @@ output "secret_arns" {
   description = "Secrets Manager ARNs by environment variable (set OPENAI_API_KEY / COHERE_API_KEY values here)."
   value       = merge(module.secrets.provider_secret_arns, module.secrets.app_secret_arns)
 }
+
+output "landing_url" {
+  description = "Public address of the landing page (empty when enable_landing is false)."
+  value       = var.enable_landing ? module.landing[0].url : ""
+}
+
+output "landing_bucket" {
+  description = "Bucket that deploy/aws/scripts/publish-landing.sh uploads landing/dist to."
+  value       = var.enable_landing ? module.landing[0].bucket_name : ""
+}
+
+output "landing_distribution_id" {
+  description = "CloudFront distribution of the landing page (cache invalidation after a publish)."
+  value       = var.enable_landing ? module.landing[0].distribution_id : ""
+}

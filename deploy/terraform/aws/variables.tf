@@ -216,6 +216,31 @@ variable "alarm_email" {
   default     = ""
 }
 
+# --- Landing page --------------------------------------------------------------------------------
+
+variable "enable_landing" {
+  description = "Host the public landing page (landing/dist) on S3 + CloudFront and link the sign-in page to it."
+  type        = bool
+  default     = true
+}
+
+variable "landing_domain_name" {
+  description = "Custom domain of the landing page, e.g. www.example.com, in hosted_zone_id (empty: the CloudFront address)."
+  type        = string
+  default     = ""
+}
+
+variable "landing_certificate_arn" {
+  description = "Existing us-east-1 ACM certificate for landing_domain_name (empty: created through hosted_zone_id)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.landing_certificate_arn == "" || can(regex("^arn:aws[a-z-]*:acm:us-east-1:", var.landing_certificate_arn))
+    error_message = "CloudFront only accepts ACM certificates from us-east-1."
+  }
+}
+
 # --- CI ------------------------------------------------------------------------------------------
 
 variable "github_repository" {

@@ -20,3 +20,13 @@ provider "aws" {
     tags = local.tags
   }
 }
+
+# CloudFront takes certificates from us-east-1 only (the landing page's custom domain).
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.tags
+  }
+}

@@ -18,10 +18,16 @@ export class FileBlobStore implements BlobStore {
     const key = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(key);
     if (await exists(path)) return key;
-    await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
     const temp = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temp, bytes);
-    await rename(temp, path);
+    try {
+      await mkdir(join(this.root, key.slice(0, 2)), { recursive: true });
+      await writeFile(temp, bytes);
+      await rename(temp, path);
+    } catch (error) {
+      // A partial temp file (disk full mid-write) would hold space no one reclaims.
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw writeFailure(error, this.root, bytes.byteLength);
+    }
     return key;
   }
 
@@ -60,6 +66,23 @@ export class FileBlobStore implements BlobStore {
     if (!keyPattern.test(key)) throw new LoreError('invalid_request', `not a blob key: ${key}`);
     return join(this.root, key.slice(0, 2), key);
   }
+}
+
+/** Why storing an original failed, in words: a full volume is `storage_full`, anything else `storage_error`. */
+function writeFailure(error: unknown, root: string, size: number): LoreError {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new LoreError(
+      'storage_full',
+      `no space left on the volume holding the original files (${root}) to store ${size} bytes (${code})`,
+      { cause: error },
+    );
+  }
+  return new LoreError(
+    'storage_error',
+    `cannot store an original file in ${root}: ${(error as Error).message ?? String(error)}`,
+    { cause: error },
+  );
 }
 
 async function exists(path: string): Promise<boolean> {

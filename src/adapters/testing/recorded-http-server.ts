@@ -30,6 +30,8 @@ export interface RecordedResponse {
   awsEvents?: { eventType: string; payload: unknown }[];
   /** Pause between events, in milliseconds. */
   eventDelayMs?: number;
+  /** Pause before the response starts (a slow provider), in milliseconds. */
+  delayMs?: number;
   /** After the events, keep the connection open instead of ending the response. */
   hold?: boolean;
 }
@@ -123,6 +125,8 @@ export async function startRecordedHttpServer(plan: ResponsePlan): Promise<Recor
 
 async function reply(res: ServerResponse, response: RecordedResponse): Promise<void> {
   const status = response.status ?? 200;
+  if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+  if (res.destroyed) return;
   if (response.awsEvents !== undefined) {
     res.writeHead(status, { 'content-type': 'application/vnd.amazon.eventstream', ...response.headers });
     for (const event of response.awsEvents) {

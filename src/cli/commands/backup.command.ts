@@ -4,6 +4,7 @@ import { redactUrl } from '../../adapters/store/postgres/database.js';
 import { restoreBackup } from '../../app/backup/restore-backup.js';
 import { writeBackup } from '../../app/backup/write-backup.js';
 import { loadConfig } from '../../config/load-config.js';
+import { LoreError } from '../../core/errors.js';
 import { type GlobalOptions, withApp } from '../context.js';
 
 /** `lore backup FILE` and `lore restore FILE`: one consistent archive of database and originals. */
@@ -15,6 +16,7 @@ export function registerBackup(program: Command, global: () => GlobalOptions): v
       'write a consistent backup of the database and original files (safe while `lore serve` runs)',
     )
     .action(async (file: string) => {
+      refuseServer(global(), 'backup');
       const target = resolve(file);
       const manifest = await withApp(global(), (app) =>
         writeBackup(app, target, (event) => {
@@ -40,6 +42,7 @@ export function registerBackup(program: Command, global: () => GlobalOptions): v
     .option('--force', 'replace the database and original files already in the data folder')
     .description('restore a backup into an empty data folder (stop `lore serve` on that folder first)')
     .action(async (file: string, options: { force?: boolean }) => {
+      refuseServer(global(), 'restore');
       const dataDir = global().dataDir;
       const config = loadConfig(process.env, dataDir ? { dataDir } : {});
       const { manifest, counts } = await restoreBackup(config, resolve(file), {
@@ -56,4 +59,19 @@ export function registerBackup(program: Command, global: () => GlobalOptions): v
         `restored ${resolve(file)} (Lore ${manifest.loreVersion}, ${manifest.createdAt}) into ${into}: ${summary}\n`,
       );
     });
+}
+
+/**
+ * Backups have no HTTP door: they read and write the data folder and the database directly, so they
+ * run where those are reachable (and need that access, not an account). A `--server` would otherwise
+ * be ignored silently and the local folder backed up instead.
+ */
+function refuseServer(global: GlobalOptions, command: 'backup' | 'restore'): void {
+  const server = global.server ?? process.env.LORE_SERVER_URL;
+  if (server) {
+    throw new LoreError(
+      'invalid_request',
+      `lore ${command} works on the data folder and database (LORE_DATA_DIR, LORE_DATABASE_URL), not through a server (${server}); run it where they are reachable, without --server or LORE_SERVER_URL`,
+    );
+  }
 }

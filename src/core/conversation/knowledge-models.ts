@@ -73,6 +73,8 @@ export class KnowledgeModels {
    * `{model}`) for an unknown model and for a collection the caller cannot read.
    */
   async resolve(principal: Principal, id: string): Promise<{ model: KnowledgeModel; filter: SearchFilter }> {
+    // The scope first: a credential that cannot read learns nothing about which models exist.
+    await this.deps.access.readFilter(principal);
     if (id === allCollectionsModel) {
       const [all] = await this.list(principal);
       return { model: all!, filter: await this.deps.access.readFilter(principal) };

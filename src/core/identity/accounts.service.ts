@@ -1,5 +1,6 @@
 import type { AuditLog } from '../../ports/audit.port.js';
 import type { IdentityStore, UserPatch } from '../../ports/identity.port.js';
+import type { LoginAttemptStore } from '../../ports/login-attempts.port.js';
 import { LoreError } from '../errors.js';
 import type { Role, User } from './identity.records.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -27,37 +28,39 @@ export interface NewAccount {
 }
 
 export interface AccountsOptions {
-  /** Failed sign-ins per email + address within 15 minutes before 429. */
+  /** Failed sign-ins per email + address within 15 minutes before 429 (ten times that per address). */
   loginMaxFailures: number;
   scrypt?: ScryptParameters;
+  /** The clock of the per-process cache of blocked sign-in keys (the windows use the database's). */
   now?: () => number;
 }
 
 const fifteenMinutes = 15 * 60_000;
 
 /**
- * Local accounts: creation with the password policy, sign-in with throttling and rehashing, changes
- * that keep at least one active administrator, and an audit line for each of them.
+ * Local accounts: creation with the password policy, sign-in with throttling shared by every replica
+ * and rehashing, changes that keep at least one active administrator, and an audit line for each.
  */
 export class AccountsService {
-  private readonly perEmail: LoginThrottle;
-  private readonly perAddress: LoginThrottle;
+  private readonly throttle: LoginThrottle;
   private readonly scrypt: ScryptParameters;
+  /** Checked when the email is unknown or has no password, at the same cost as a real hash. */
+  private readonly decoy: Promise<string>;
 
   constructor(
-    private readonly deps: { identity: IdentityStore; audit: AuditLog },
+    private readonly deps: { identity: IdentityStore; audit: AuditLog; loginAttempts: LoginAttemptStore },
     options: AccountsOptions,
   ) {
-    const now = options.now ?? Date.now;
     this.scrypt = options.scrypt ?? defaultScryptParameters;
-    this.perEmail = new LoginThrottle(
-      { maxFailures: options.loginMaxFailures, windowMs: fifteenMinutes },
-      now,
-    );
-    // One address trying many emails (password spraying) is slowed too, with more room for shared NATs.
-    this.perAddress = new LoginThrottle(
-      { maxFailures: options.loginMaxFailures * 10, windowMs: fifteenMinutes },
-      now,
+    this.decoy = decoyPasswordHash(this.scrypt);
+    this.throttle = new LoginThrottle(
+      deps.loginAttempts,
+      {
+        perEmail: { maxFailures: options.loginMaxFailures, windowMs: fifteenMinutes },
+        // One address trying many emails (password spraying) is slowed too, with more room for shared NATs.
+        perAddress: { maxFailures: options.loginMaxFailures * 10, windowMs: fifteenMinutes },
+      },
+      options.now,
     );
   }
 
@@ -85,26 +88,25 @@ export class AccountsService {
   }
 
   /**
-   * Checks an email and password; throws `unauthenticated` (the same message whatever was wrong) or
-   * `rate_limited` with `retryAfterSeconds`. Records the outcome in the audit log.
+   * Checks an email and password; throws `unauthenticated` with the same message, after the same
+   * work (one scrypt check), whatever was wrong — unknown email, wrong password, no password, disabled
+   * account — or `rate_limited` with `retryAfterSeconds`. Records the outcome in the audit log.
    */
   async signIn(email: string, password: string, actor: Actor): Promise<User> {
     const normalized = email.trim().toLowerCase();
-    const emailKey = `${normalized}|${actor.ip ?? ''}`;
-    const addressKey = actor.ip ?? '';
-    const wait = Math.max(this.perEmail.retryAfterMs(emailKey), this.perAddress.retryAfterMs(addressKey));
-    if (wait > 0) {
+    const ticket = await this.throttle.begin(normalized, actor.ip ?? '');
+    if (ticket.retryAfterMs > 0) {
       await this.audit(actor, 'sign-in.throttled', undefined, { email: normalized, method: 'password' });
       throw new LoreError('rate_limited', 'too many failed sign-ins; try again later', {
-        details: { retryAfterSeconds: Math.ceil(wait / 1000) },
+        details: { retryAfterSeconds: Math.ceil(ticket.retryAfterMs / 1000) },
       });
     }
-    const user = await this.deps.identity.getUserByEmail(email);
-    const hash = user ? await this.deps.identity.getPasswordHash(user.id) : undefined;
-    const check = await verifyPassword(password, hash ?? (await decoyPasswordHash()), this.scrypt);
+    const user = await this.deps.identity.getUserByEmail(normalized);
+    // The same queries whether or not the email is known (an unknown id finds no hash).
+    const hash = await this.deps.identity.getPasswordHash(user?.id ?? '');
+    const check = await verifyPassword(password, hash ?? (await this.decoy), this.scrypt);
     if (!user || !hash || !check.ok || user.disabled) {
-      this.perEmail.fail(emailKey);
-      this.perAddress.fail(addressKey);
+      ticket.failed();
       const reason = !user
         ? 'unknown-email'
         : !hash
@@ -116,15 +118,11 @@ export class AccountsService {
         { ...actor, ...(user ? { userId: user.id } : {}) },
         'sign-in.failure',
         user && `user:${user.id}`,
-        {
-          email: normalized,
-          method: 'password',
-          reason,
-        },
+        { email: normalized, method: 'password', reason },
       );
       throw new LoreError('unauthenticated', 'wrong email or password');
     }
-    this.perEmail.reset(emailKey);
+    await ticket.succeeded();
     const patch: UserPatch = { lastLoginAt: new Date().toISOString() };
     if (check.needsRehash) patch.passwordHash = await hashPassword(password, this.scrypt);
     const updated = (await this.deps.identity.updateUser(user.id, patch)) ?? user;

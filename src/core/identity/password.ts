@@ -69,11 +69,16 @@ export async function verifyPassword(
   return { ok, needsRehash: ok && (N !== current.N || r !== current.r || p !== current.p) };
 }
 
-/** A hash of a random password: checked against when the email is unknown, so timing does not reveal accounts. */
-let decoyHash: Promise<string> | undefined;
-export function decoyPasswordHash(): Promise<string> {
-  decoyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return decoyHash;
+/** Hashes of random passwords, one per parameter set: checked when an email is unknown, at the same cost. */
+const decoyHashes = new Map<string, Promise<string>>();
+export function decoyPasswordHash(parameters: ScryptParameters = defaultScryptParameters): Promise<string> {
+  const id = `${parameters.N}:${parameters.r}:${parameters.p}`;
+  let decoy = decoyHashes.get(id);
+  if (!decoy) {
+    decoy = hashPassword(randomBytes(16).toString('hex'), parameters);
+    decoyHashes.set(id, decoy);
+  }
+  return decoy;
 }
 
 export const minimumPasswordLength = 10;

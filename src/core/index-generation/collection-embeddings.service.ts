@@ -21,6 +21,8 @@ export interface CollectionEmbeddingPayload {
 export interface CollectionEmbeddingState {
   active?: GenerationRef & { since: string };
   building?: GenerationRef & { jobId: string; startedAt: string; done: number; total: number };
+  /** The generation just replaced, until its vectors are deleted (survives a crash after the switch). */
+  retiring?: GenerationRef;
   retired?: GenerationRef & { at: string; deletedVectors: number };
 }
 
@@ -194,18 +196,28 @@ export class CollectionEmbeddings {
       await report();
     });
     // The switch: one settings row, so every process sees the old or the new embedder, never a mix.
+    // The replaced generation is recorded as retiring in the same write, so a build resumed after a
+    // crash past the switch still deletes its vectors.
     const before = await this.state(collectionId);
-    const old = before.active ?? (await this.deps.deployment.state()).active;
-    await this.save(collectionId, {
-      active: { profile, embedderId: id, since: new Date().toISOString() },
-      ...(before.retired ? { retired: before.retired } : {}),
-    });
+    const old =
+      before.active?.embedderId === id
+        ? before.retiring
+        : (before.active ?? (await this.deps.deployment.state()).active);
+    if (before.active?.embedderId !== id) {
+      await this.save(collectionId, {
+        active: { profile, embedderId: id, since: new Date().toISOString() },
+        ...(before.retired ? { retired: before.retired } : {}),
+        ...(old && old.embedderId !== id
+          ? { retiring: { profile: old.profile, embedderId: old.embedderId } }
+          : {}),
+      });
+    }
     // Chunks ingested with the old embedder while the switch happened.
     await this.backfill(collectionId, embedder, options.signal, async () => {});
     done = await this.deps.store.countVectors(id, collectionId);
     if (old && old.embedderId !== id) {
       const deletedVectors = await this.deps.store.deleteVectors(old.embedderId, collectionId);
-      const latest = await this.state(collectionId);
+      const { retiring: _retiring, ...latest } = await this.state(collectionId);
       await this.save(collectionId, {
         ...latest,
         retired: {

@@ -22,6 +22,8 @@ export interface GenerationRef {
 export interface GenerationState {
   active?: GenerationRef & { since: string };
   building?: GenerationRef & { jobId: string; startedAt: string; done: number; total: number };
+  /** The generation just replaced, until its vectors are dropped (survives a crash after the switch). */
+  retiring?: GenerationRef;
   retired: (GenerationRef & { at: string; deletedVectors: number })[];
 }
 
@@ -122,19 +124,26 @@ export class EmbeddingGenerations {
       await report();
     });
     done = await this.deps.store.countVectors(id);
-    // The switch: one settings row, so every process sees old or new, never a mix.
+    // The switch: one settings row, so every process sees old or new, never a mix. The generation it
+    // replaces is recorded as retiring in the same write, so a build resumed after a crash past the
+    // switch still drops its vectors.
     const before = await this.state();
-    const old = before.active;
-    const switched: GenerationState = {
-      active: { profile: payload.profile, embedderId: id, since: new Date().toISOString() },
-      retired: before.retired,
-    };
-    await this.save(switched);
+    const old = before.active?.embedderId === id ? before.retiring : before.active;
+    if (before.active?.embedderId !== id) {
+      const { building: _building, ...rest } = before;
+      await this.save({
+        ...rest,
+        active: { profile: payload.profile, embedderId: id, since: new Date().toISOString() },
+        ...(old && old.embedderId !== id
+          ? { retiring: { profile: old.profile, embedderId: old.embedderId } }
+          : {}),
+      });
+    }
     // Chunks ingested with the old embedder while the switch happened.
     await this.backfill(embedder, options.signal, async () => {});
     if (old && old.embedderId !== id) {
       const deletedVectors = await this.dropGeneration(old.embedderId);
-      const latest = await this.state();
+      const { retiring: _retiring, ...latest } = await this.state();
       await this.save({
         ...latest,
         retired: [
@@ -224,7 +233,8 @@ export class ActiveEmbedder implements Embedder {
     return this.current.dimension();
   }
 
-  async pin(): Promise<Embedder> {
+  async pin(options: { fresh?: boolean } = {}): Promise<Embedder> {
+    if (options.fresh) this.checkedAt = 0;
     await this.refresh();
     return this.current;
   }

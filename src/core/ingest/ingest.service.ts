@@ -3,7 +3,7 @@ import type { BlobStore } from '../../ports/blob-store.port.js';
 import type { Chunker, ChunkOptions } from '../../ports/chunker.port.js';
 import type { Embedder } from '../../ports/embedder.port.js';
 import type { DocumentParsing } from '../../ports/parser.port.js';
-import type { ChunkTerms, Store } from '../../ports/store.port.js';
+import type { ChunkTerms, DocumentWrite, Store } from '../../ports/store.port.js';
 import type { ChunkDraft } from '../document.js';
 import { LoreError, toLoreError } from '../errors.js';
 import type { DocumentRecord } from '../records.js';
@@ -15,6 +15,11 @@ export interface IngestInput {
   /** Identity of the file inside its collection: an absolute path, URL or external id. */
   source: string;
   collection: string;
+  /**
+   * The collection by id, which must still exist; wins over `collection`, so that a rename, or a new
+   * collection taking the name after an upload, cannot send the file to a collection it was not meant for.
+   */
+  collectionId?: string;
   tags?: string[];
   password?: string;
   /** Title to use instead of the parsed one (e.g. a BEIR corpus title). */
@@ -59,6 +64,7 @@ export interface IngestDependencies {
 /**
  * Ingests one file: dedup by content hash, parse in the sandbox, chunk, analyse, embed, then write
  * document, chunks and vectors in one transaction. Never throws for a bad file: the outcome says why.
+ * Throws LoreError('storage_unavailable') when the database cannot be reached (retry later).
  */
 export class IngestService {
   constructor(private readonly deps: IngestDependencies) {}
@@ -69,6 +75,8 @@ export class IngestService {
       return { ...base, ...(await this.run(input)) };
     } catch (error) {
       const loreError = toLoreError(error, 'parse_failed');
+      // The database being out of reach is not this file's fault: the caller retries later.
+      if (loreError.code === 'storage_unavailable') throw loreError;
       const message = loreError.message.includes(input.fileName)
         ? loreError.message
         : `${input.fileName}: ${loreError.message}`;
@@ -89,7 +97,15 @@ export class IngestService {
       );
     }
     const contentHash = createHash('sha256').update(input.bytes).digest('hex');
-    const collection = await store.ensureCollection(input.collection);
+    const collection = input.collectionId
+      ? await store.getCollection(input.collectionId)
+      : await store.ensureCollection(input.collection);
+    if (!collection) {
+      throw new LoreError(
+        'not_found',
+        `the collection ${input.collection} was deleted before the file was indexed`,
+      );
+    }
     const existing = await store.findDocumentBySource(collection.id, input.source);
     if (
       !input.force &&
@@ -120,11 +136,15 @@ export class IngestService {
     };
     input.onProgress?.(progress);
     const terms = chunks.map((chunk) => chunkTerms(title, chunk));
-    const vectors = await this.embed(collection.id, title, chunks, input.signal, (embedded) =>
-      input.onProgress?.({ ...progress, embedded }),
+    let vectors = await this.embed(
+      await this.embedderFor(collection.id),
+      title,
+      chunks,
+      input.signal,
+      (embedded) => input.onProgress?.({ ...progress, embedded }),
     );
     const blobKey = options.keepOriginals ? await this.deps.blobs.put(input.bytes) : undefined;
-    const document = await store.writeDocument({
+    const write = (): DocumentWrite => ({
       document: {
         collectionId: collection.id,
         source: input.source,
@@ -145,6 +165,16 @@ export class IngestService {
       terms,
       ...(vectors ? { vectors } : {}),
     });
+    let document = await store.writeDocument(write());
+    // An index generation that switched while this document was embedded (its final sweep may have
+    // run before this write) would leave it with the retired embedder's vectors only: embed it again
+    // with the generation now active and replace it. Read after the write, so no switch is missed.
+    for (let attempt = 0; vectors && attempt < 3; attempt++) {
+      const active = await this.embedderFor(collection.id, true);
+      if (!active || active.id === vectors.embedderId) break;
+      vectors = await this.embed(active, title, chunks, input.signal);
+      document = await store.writeDocument(write());
+    }
     if (existing?.blobKey && existing.blobKey !== blobKey) await this.releaseBlob(existing.blobKey);
     return {
       status: existing ? 'updated' : 'added',
@@ -171,19 +201,28 @@ export class IngestService {
     return `${this.deps.chunker.version};${this.deps.options.maxTokens}/${this.deps.options.overlapTokens};${analyzerVersion}`;
   }
 
+  /**
+   * The embedder for a collection's new vectors: its own profile's, else the active generation's.
+   * `fresh` re-reads the active generation instead of trusting a recent read.
+   */
+  private async embedderFor(collectionId: string, fresh = false): Promise<Embedder | undefined> {
+    if (!this.deps.embedder) return undefined;
+    return (
+      (await this.deps.collectionEmbedder?.(collectionId)) ??
+      (await this.deps.embedder.pin?.({ fresh })) ??
+      this.deps.embedder
+    );
+  }
+
   private async embed(
-    collectionId: string,
+    embedder: Embedder | undefined,
     title: string,
     chunks: ChunkDraft[],
     signal?: AbortSignal,
     onEmbedded?: (count: number) => void,
   ) {
-    if (!this.deps.embedder || chunks.length === 0) return undefined;
+    if (!embedder || chunks.length === 0) return undefined;
     // One concrete embedder for the whole document, even if the index generation switches meanwhile.
-    const embedder =
-      (await this.deps.collectionEmbedder?.(collectionId)) ??
-      (await this.deps.embedder.pin?.()) ??
-      this.deps.embedder;
     const texts = chunks.map((chunk) => embeddingText(title, chunk));
     const values: Float32Array[] = [];
     for (let i = 0; i < texts.length; i += embedder.maxBatchSize) {

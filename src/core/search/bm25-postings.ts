@@ -33,6 +33,8 @@ export class Postings {
    */
   blockMax = new Float32Array(1);
   size = 0;
+  /** Postings of live slots: the document frequency (tombstones whose terms were given are not counted). */
+  live = 0;
 
   /** Appends a posting; `impact` is its impact at the field's bound average (0 while none is set). */
   add(slot: number, freq: number, length: number, impact: number): void {
@@ -58,6 +60,7 @@ export class Postings {
     this.lengths[this.size] = Math.min(length, 65_535);
     if (impact > this.blockMax[block]!) this.blockMax[block] = impact;
     this.size++;
+    this.live++;
   }
 
   get blockCount(): number {

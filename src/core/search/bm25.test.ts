@@ -37,6 +37,33 @@ describe('Bm25Index', () => {
     expect(index.deletedRatio).toBeCloseTo(1 / 3);
   });
 
+  it('scores like an index of the live documents only once removed terms are given', () => {
+    const fieldParams = { k1: 1.2, b: 0.75, fieldWeights: { title: 2, body: 1 } };
+    const docs = [
+      { title: ['tide'], body: ['harbour', 'tide', 'table', 'monday'] },
+      { title: ['budget'], body: ['harbour', 'office', 'budget', 'budget', 'review'] },
+      { title: [], body: ['garden', 'tide'] },
+      { title: ['storm'], body: ['storm', 'harbour', 'closed', 'all', 'day', 'long'] },
+    ];
+    const live = new Bm25Index(fieldParams);
+    const slots = docs.map((doc) => live.add(doc));
+    live.remove(slots[1]!, docs[1]);
+    live.remove(slots[2]!, docs[2]);
+    const fresh = new Bm25Index(fieldParams);
+    for (const doc of [docs[0]!, docs[3]!]) fresh.add(doc);
+    for (const query of [['harbour'], ['tide', 'storm'], ['budget'], ['harbour', 'day']]) {
+      const scores = (index: Bm25Index) => index.search(query, 10).map((hit) => hit.score.toFixed(12));
+      expect(scores(live)).toEqual(scores(fresh));
+    }
+    expect(live.idf('body', 'harbour')).toBe(fresh.idf('body', 'harbour'));
+    expect(live.idf('body', 'budget')).toBe(0);
+    // Without the terms a removal is a tombstone only: the statistics still count it.
+    const tombstoned = new Bm25Index(fieldParams);
+    const ids = docs.map((doc) => tombstoned.add(doc));
+    tombstoned.remove(ids[1]!);
+    expect(tombstoned.idf('body', 'budget')).toBeGreaterThan(0);
+  });
+
   it('weights fields', () => {
     const index = new Bm25Index({ k1: 1.2, b: 0.75, fieldWeights: { title: 3, body: 1 } });
     const inBody = index.add({ title: ['other'], body: ['word', 'filler'] });

@@ -46,9 +46,12 @@ const pruneAbove = 20_000;
 /**
  * An in-memory BM25 index over documents with named fields, scored as the weighted sum of each
  * field's Lucene BM25: idf = ln(1 + (N − df + 0.5)/(df + 0.5)), tf part = tf / (tf + k1·(1 − b + b·dl/avgdl)).
- * Removal leaves a tombstone (statistics keep counting it, as in Lucene until a merge). Adding a
- * document appends to its terms' lists and costs nothing else: the tf part is computed at query
- * time from the current average length, and pruning bounds stay valid as the average drifts.
+ * Removal leaves a tombstone in the postings; given the removed document's terms, the statistics
+ * (document count, lengths, document frequencies) drop it at once, so scores equal those of an index
+ * built from the live documents only. Without them the statistics keep counting it (as Lucene does
+ * until a merge). Adding a document appends to its terms' lists and costs nothing else: the tf part
+ * is computed at query time from the current average length, and pruning bounds stay valid as the
+ * average drifts.
  *
  * @example
  * const index = new Bm25Index(defaultBm25Params);
@@ -114,16 +117,30 @@ export class Bm25Index {
   /** Inverse document frequency of a term in a field (0 when the term is unknown). */
   idf(field: string, term: string): number {
     const index = this.fields.get(field);
-    const df = index?.postings.get(term)?.size ?? 0;
+    const df = index?.postings.get(term)?.live ?? 0;
     if (!index || df === 0) return 0;
     return Math.log(1 + (index.docCount - df + 0.5) / (df + 0.5));
   }
 
-  /** Marks a slot deleted; it is never returned again. */
-  remove(slot: number): void {
+  /**
+   * Marks a slot deleted; it is never returned again. With the terms it was added with, the
+   * statistics stop counting it too (exact scores); without, they keep counting it.
+   */
+  remove(slot: number, fieldTerms?: Readonly<Record<string, readonly string[]>>): void {
     if (slot < 0 || slot >= this.slotCount || this.deleted[slot] === 1) return;
     this.deleted[slot] = 1;
     this.deletedCount++;
+    if (!fieldTerms) return;
+    for (const [name, field] of this.fields) {
+      const terms = fieldTerms[name] ?? [];
+      if (terms.length === 0) continue;
+      field.totalLength -= terms.length;
+      field.docCount--;
+      for (const term of new Set(terms)) {
+        const postings = field.postings.get(term);
+        if (postings) postings.live--;
+      }
+    }
   }
 
   isDeleted(slot: number): boolean {
@@ -159,10 +176,10 @@ export class Bm25Index {
       let table: Float32Array | undefined;
       for (const [term, queryFreq] of queryFreqs) {
         const postings = field.postings.get(term);
-        if (!postings) continue;
+        if (!postings || postings.live === 0) continue;
         if (scale === 0) scale = field.boundScale();
         table ??= field.impacts();
-        const df = postings.size;
+        const df = postings.live;
         const idf = Math.log(1 + (field.docCount - df + 0.5) / (df + 0.5));
         const termWeight = weight * idf * queryFreq;
         lists.push({
@@ -170,7 +187,7 @@ export class Bm25Index {
           freqs: postings.freqs,
           postingLengths: postings.lengths,
           table,
-          size: df,
+          size: postings.size,
           blockMax: postings.blockMax,
           lengths: field.lengths,
           average: field.average,
@@ -228,7 +245,7 @@ export class Bm25Index {
     if (body && (this.params.fieldWeights.body ?? 0) !== 0 && body.docCount > 0) {
       for (const term of queryFreqs.keys()) {
         const postings = body.postings.get(term);
-        if (postings && wanted.has(term))
+        if (postings && postings.live > 0 && wanted.has(term))
           present.push({ postings, weight: Math.max(this.idf('body', term), 0.1) });
       }
     }

@@ -98,7 +98,8 @@ export class LexicalIndex implements LexicalRetriever {
     for (const rowId of changes.removedRowIds) {
       const slot = this.slotOfRow.get(rowId);
       if (slot === undefined) continue;
-      this.index.remove(slot);
+      const terms = changes.removedTerms?.get(rowId);
+      this.index.remove(slot, terms ? { title: terms.title, body: terms.body } : undefined);
       this.slotOfRow.delete(rowId);
     }
     for (const row of changes.added) this.add(row);

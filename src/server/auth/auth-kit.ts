@@ -35,7 +35,7 @@ export function createAuthKit(app: LoreApp, options: { setupToken?: string } = {
   const { config } = app;
   const sessionTtlMs = config.sessionTtlHours * 3_600_000;
   const accounts = new AccountsService(
-    { identity: app.identity, audit: app.audit },
+    { identity: app.identity, audit: app.audit, loginAttempts: app.loginAttempts },
     { loginMaxFailures: config.loginMaxFailures },
   );
   const idp = { rolesClaim: config.idpRolesClaim, adminRole: config.idpAdminRole };

@@ -6,6 +6,7 @@ import { principalForUser } from '../../core/identity/principal.js';
 import { safeEqual } from '../../core/identity/secret-token.js';
 import type { AppEnv } from '../http-env.js';
 import type { AuthKit } from './auth-kit.js';
+import { refuseCrossOrigin } from './same-origin.js';
 import { clearSessionCookie, csrfHeaderName, sessionTokenOf, setSessionCookie } from './session-cookie.js';
 
 /** API paths reachable without a credential; every other path under /api, /v1 and /mcp needs one. */
@@ -28,14 +29,20 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * order: `Authorization: Bearer lore_…` (API key), `Authorization: Bearer <JWT>` (when an issuer is
  * configured), the `lore_session` cookie. A bad bearer credential is a 401 at once (no fallback to the
  * cookie). Cookie-authenticated state-changing requests must carry `X-CSRF-Token` equal to the
- * session's token. Anonymous callers reach only the public paths of the API.
+ * session's token. State-changing requests that a browser would send with ambient authority (a
+ * cookie, the sign-in form, or anything when user management is off) are refused when a page of
+ * another origin sent them. Anonymous callers reach only the public paths of the API.
  */
 export function authenticate(kit: AuthKit): MiddlewareHandler<AppEnv> {
+  const originPolicy = { allowedOrigins: kit.app.config.corsOrigins, trustProxy: kit.app.config.trustProxy };
   return async (c, next) => {
+    const unsafe = !safeMethods.has(c.req.method);
     if (!kit.enabled) {
+      if (unsafe) refuseCrossOrigin(c, originPolicy);
       c.set('principal', localPrincipal);
       return next();
     }
+    if (unsafe && c.req.header('authorization') === undefined) refuseCrossOrigin(c, originPolicy);
     const principal = (await fromBearer(kit, c)) ?? (await fromSession(kit, c));
     if (principal) c.set('principal', principal);
     else if (

@@ -11,7 +11,7 @@ import { SessionService } from '../../core/identity/session.service.js';
 export interface IdentityStartup {
   /** One-time token for `POST /api/v1/auth/setup`, when no user exists and none was configured. */
   setupToken?: string;
-  /** Scheduled clean-ups (expired sessions). */
+  /** Scheduled clean-ups (expired sessions, closed sign-in attempt windows). */
   tasks: ScheduledTask[];
 }
 
@@ -35,6 +35,11 @@ export async function prepareIdentity(
   });
   const tasks: ScheduledTask[] = [
     { name: 'prune-sessions', everyMs: 3_600_000, run: async () => ({ deleted: await sessions.prune() }) },
+    {
+      name: 'prune-login-attempts',
+      everyMs: 3_600_000,
+      run: async () => ({ deleted: await app.loginAttempts.prune() }),
+    },
   ];
   // A worker-only process serves only probes and metrics: nothing to sign in to.
   if (!config.roles.includes('api')) return { tasks };
@@ -61,7 +66,7 @@ export async function prepareIdentity(
   if (config.adminEmail) {
     const password = adminPassword(config);
     const accounts = new AccountsService(
-      { identity: app.identity, audit: app.audit },
+      { identity: app.identity, audit: app.audit, loginAttempts: app.loginAttempts },
       { loginMaxFailures: config.loginMaxFailures },
     );
     try {

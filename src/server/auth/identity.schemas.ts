@@ -3,7 +3,13 @@ import { maximumPasswordLength } from '../../core/identity/password.js';
 
 /** Request and response schemas of the identity routes (users, groups, keys, grants, audit). */
 
-export const Email = z.string().trim().toLowerCase().max(320).pipe(z.email('is not an email address'));
+export const Email = z
+  .string()
+  .max(320)
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('is not an email address'))
+  .openapi({ format: 'email' });
 /** Length and content rules are checked by the password policy, with precise messages. */
 export const Password = z
   .string()
@@ -60,7 +66,7 @@ export const ApiKeySchema = z
   .openapi('ApiKey');
 
 export const GrantSchema = z
-  .object({
+  .strictObject({
     granteeType: z.enum(['user', 'group']),
     granteeId: z.string().min(1).max(320).openapi({ description: 'user id (or email) or group id' }),
     permission: z.enum(['reader', 'editor']),

@@ -8,7 +8,7 @@ import { commonErrors, signedIn } from '../openapi.js';
 const Range = z.object({
   from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'inclusive ISO start' }),
   to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'exclusive ISO end' }),
-  userId: z.string().optional(),
+  userId: z.string().max(200).optional(),
 });
 
 const Usage = z.object({

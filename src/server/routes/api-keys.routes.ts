@@ -5,7 +5,7 @@ import type { AuthKit } from '../auth/auth-kit.js';
 import { ApiKeySchema, json, jsonBody, ScopeSchema } from '../auth/identity.schemas.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
-import { IdParam } from '../schemas.js';
+import { IdParam, nonBlank } from '../schemas.js';
 
 const tags = ['api-keys'];
 
@@ -26,12 +26,13 @@ const create = createRoute({
   method: 'post',
   path: '/api/v1/api-keys',
   tags,
-  summary: 'Create an API key; the secret is in this response only',
+  summary:
+    'Create an API key (signed in with a session or a JWT: an API key cannot create keys); the secret is in this response only',
   security: signedIn,
   request: jsonBody(
     z
-      .object({
-        name: z.string().trim().min(1).max(200),
+      .strictObject({
+        name: nonBlank(200),
         scopes: z.array(ScopeSchema).min(1).default(['read']),
         expiresAt: z.iso.datetime({ offset: true }).optional(),
       })
@@ -74,6 +75,10 @@ export function registerApiKeyRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit):
   router.openapi(create, async (c) => {
     const principal = principalOf(c);
     requireScope(principal, 'write');
+    if (principal.via === 'api-key') {
+      // A stolen key must not be able to mint keys that outlive its own revocation.
+      throw new LoreError('forbidden', 'an API key cannot create API keys; sign in to create one');
+    }
     if (!principal.userId) {
       throw new LoreError(
         'invalid_request',

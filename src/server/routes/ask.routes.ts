@@ -3,13 +3,13 @@ import type { LoreApp } from '../../app/create-app.js';
 import { queryTransforms } from '../../core/search/query-transform.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
-import { FilterSchema, QueryText } from '../schemas.js';
+import { FilterSchema, IdText, QueryText } from '../schemas.js';
 import { streamChat } from '../sse.js';
 
 const AskBody = z
-  .object({
+  .strictObject({
     question: QueryText,
-    conversationId: z.string().optional().openapi({ description: 'continue this conversation' }),
+    conversationId: IdText.optional().openapi({ description: 'continue this conversation' }),
     save: z.boolean().default(true).openapi({ description: 'keep the exchange as a conversation' }),
     filter: FilterSchema.optional(),
     model: z
@@ -49,7 +49,7 @@ const getAsk = createRoute({
   request: {
     query: z.object({
       q: QueryText,
-      collection: z.string().optional().openapi({ description: 'collection ids, comma separated' }),
+      collection: z.string().max(4000).optional().openapi({ description: 'collection ids, comma separated' }),
     }),
   },
   responses: {

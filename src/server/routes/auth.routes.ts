@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { LoreError } from '../../core/errors.js';
+import { requireScope } from '../../core/identity/access.service.js';
 import type { User } from '../../core/identity/identity.records.js';
 import { safeEqual } from '../../core/identity/secret-token.js';
 import type { AuthKit } from '../auth/auth-kit.js';
@@ -16,6 +17,7 @@ import {
 import { clearSessionCookie, sessionTokenOf, setSessionCookie } from '../auth/session-cookie.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
+import { nonBlank } from '../schemas.js';
 import { registerOidcRoutes } from './auth-oidc.routes.js';
 
 const tags = ['auth'];
@@ -32,6 +34,10 @@ const status = createRoute({
         setupRequired: z.boolean(),
         password: z.boolean(),
         sso: z.boolean(),
+        landingUrl: z
+          .string()
+          .optional()
+          .openapi({ description: 'The public landing page (LORE_LANDING_URL); absent when none is set' }),
       }),
       'Sign-in methods',
     ),
@@ -43,7 +49,7 @@ const login = createRoute({
   path: '/api/v1/auth/login',
   tags,
   summary: 'Sign in with email and password; sets the session cookie',
-  request: jsonBody(z.object({ email: Email, password: Password }).openapi('LoginRequest')),
+  request: jsonBody(z.strictObject({ email: Email, password: Password }).openapi('LoginRequest')),
   responses: { 200: json(SignedInSchema, 'Signed in; the csrfToken goes in X-CSRF-Token'), ...commonErrors },
 });
 
@@ -55,11 +61,11 @@ const setup = createRoute({
     'Create the first administrator (only while no user exists; needs the set-up token printed at start)',
   request: jsonBody(
     z
-      .object({
+      .strictObject({
         setupToken: z.string().min(1).max(200),
         email: Email,
         password: Password,
-        name: z.string().trim().max(200).optional(),
+        name: z.string().max(200).trim().optional(),
       })
       .openapi('SetupRequest'),
   ),
@@ -93,7 +99,7 @@ const updateMe = createRoute({
   tags,
   summary: 'Change your own name',
   security: signedIn,
-  request: jsonBody(z.object({ name: z.string().trim().min(1).max(200) }).openapi('UpdateMeRequest')),
+  request: jsonBody(z.strictObject({ name: nonBlank(200) }).openapi('UpdateMeRequest')),
   responses: { 200: json(UserSchema, 'Updated'), ...commonErrors },
 });
 
@@ -105,7 +111,7 @@ const changePassword = createRoute({
   security: signedIn,
   request: jsonBody(
     z
-      .object({ currentPassword: Password.optional(), newPassword: Password })
+      .strictObject({ currentPassword: Password.optional(), newPassword: Password })
       .openapi('ChangePasswordRequest'),
   ),
   responses: {
@@ -121,7 +127,13 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(status, async (c) => {
     const setupRequired = kit.enabled && (await identity.countUsers()) === 0;
     return c.json(
-      { userManagement: kit.enabled, setupRequired, password: kit.enabled, sso: Boolean(kit.oidc) },
+      {
+        userManagement: kit.enabled,
+        setupRequired,
+        password: kit.enabled,
+        sso: Boolean(kit.oidc),
+        ...(kit.app.config.landingUrl ? { landingUrl: kit.app.config.landingUrl } : {}),
+      },
       200,
     );
   });
@@ -192,6 +204,7 @@ export function registerAuthRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): v
   router.openapi(updateMe, async (c) => {
     const principal = principalOf(c);
     if (!principal.userId) throw new LoreError('invalid_request', 'the local user has no account to change');
+    requireScope(principal, 'write');
     const updated = await kit.accounts.update(principal.userId, c.req.valid('json'), kit.actor(c));
     return c.json(updated, 200);
   });

@@ -27,7 +27,14 @@ export async function resolveUploadCollection(
   );
   const existing = (await app.store.getCollectionByName(name)) ?? (await app.store.getCollection(name));
   if (existing) {
-    await app.access.require(principal, existing.id, 'editor');
+    try {
+      await app.access.require(principal, existing.id, 'editor');
+    } catch (error) {
+      // Named as the caller named it: the id of a collection it cannot read would leak.
+      if (LoreError.is(error) && error.code === 'not_found')
+        throw new LoreError('not_found', `no collection ${name}`);
+      throw error;
+    }
     return existing;
   }
   return createOwnedCollection(app, principal, name, '');
@@ -46,7 +53,10 @@ export async function createOwnedCollection(
     throw new LoreError('conflict', `a collection named ${name} already exists`);
   }
   const collection = await app.store.ensureCollection(name);
-  if (principal.userId) await app.accessStore.setCollectionOwner(collection.id, principal.userId);
+  // Someone else created the name meanwhile: theirs, not ours.
+  if (principal.userId && !(await app.accessStore.claimCollection(collection.id, principal.userId))) {
+    throw new LoreError('conflict', `a collection named ${name} already exists`);
+  }
   const updated = description ? await app.store.updateCollection(collection.id, { description }) : collection;
   return { ...(updated ?? collection), ...(principal.userId ? { ownerId: principal.userId } : {}) };
 }

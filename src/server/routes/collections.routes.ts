@@ -5,20 +5,21 @@ import type { Permission, Principal } from '../../core/identity/identity.records
 import type { Collection } from '../../core/records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
-import { CollectionSchema, IdParam } from '../schemas.js';
+import { CollectionName, CollectionSchema, IdParam } from '../schemas.js';
 import { checkCollectionName, createOwnedCollection } from './collection-access.js';
 
 const CollectionBody = z
-  .object({ name: z.string().min(1).max(100), description: z.string().max(2000).default('') })
+  .strictObject({ name: CollectionName, description: z.string().max(2000).default('') })
   .openapi('NewCollection');
 const CollectionPatch = z
-  .object({
-    name: z.string().min(1).max(100).optional(),
+  .strictObject({
+    name: CollectionName.optional(),
     description: z.string().max(2000).optional(),
     /** A named embedding profile (LORE_EMBEDDING_PROFILES); a change builds a new generation in the background. */
     embeddingProfile: z
       .string()
       .regex(/^[\w.-]+$/)
+      .max(100)
       .optional(),
   })
   .openapi('CollectionPatch');

@@ -3,10 +3,11 @@ import type { LoreApp } from '../../app/create-app.js';
 import { ownsConversation } from '../../core/conversation/chat.service.js';
 import type { Conversation } from '../../core/conversation/conversation.records.js';
 import { LoreError } from '../../core/errors.js';
-import type { Principal } from '../../core/identity/identity.records.js';
+import { requireScope } from '../../core/identity/access.service.js';
+import type { ApiScope, Principal } from '../../core/identity/identity.records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
-import { CitationSchema, IdParam } from '../schemas.js';
+import { CitationSchema, IdParam, IdText, nonBlank } from '../schemas.js';
 
 const ConversationSchema = z
   .object({
@@ -31,8 +32,8 @@ const MessageSchema = z
   })
   .openapi('Message');
 const FeedbackBody = z
-  .object({
-    questionId: z.string().min(1),
+  .strictObject({
+    questionId: IdText,
     rating: z.enum(['up', 'down']),
     comment: z.string().max(2000).optional(),
   })
@@ -71,7 +72,7 @@ const rename = createRoute({
   request: {
     params: IdParam,
     body: {
-      content: { 'application/json': { schema: z.object({ title: z.string().trim().min(1).max(200) }) } },
+      content: { 'application/json': { schema: z.strictObject({ title: nonBlank(200) }) } },
       required: true,
     },
   },
@@ -100,6 +101,7 @@ const feedback = createRoute({
 export function registerConversationRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
   router.openapi(list, async (c) => {
     const principal = principalOf(c);
+    requireScope(principal, 'read');
     const conversations = await app.conversations.listConversations(
       principal.userId,
       c.req.valid('query').limit,
@@ -107,22 +109,24 @@ export function registerConversationRoutes(router: OpenAPIHono<AppEnv>, app: Lor
     return c.json({ conversations }, 200);
   });
   router.openapi(getOne, async (c) => {
-    const conversation = await own(app, principalOf(c), c.req.valid('param').id);
+    const conversation = await own(app, principalOf(c), c.req.valid('param').id, 'read');
     return c.json({ ...conversation, messages: await app.conversations.listMessages(conversation.id) }, 200);
   });
   router.openapi(rename, async (c) => {
-    const conversation = await own(app, principalOf(c), c.req.valid('param').id);
+    const conversation = await own(app, principalOf(c), c.req.valid('param').id, 'write');
     const { title } = c.req.valid('json');
     await app.conversations.renameConversation(conversation.id, title);
     return c.json({ ...conversation, title }, 200);
   });
   router.openapi(remove, async (c) => {
-    const conversation = await own(app, principalOf(c), c.req.valid('param').id);
+    const conversation = await own(app, principalOf(c), c.req.valid('param').id, 'write');
     await app.conversations.deleteConversation(conversation.id);
     return c.body(null, 204);
   });
   router.openapi(feedback, async (c) => {
     const principal = principalOf(c);
+    // Rating an answer is part of reading: a read-only key of a chat client may do it.
+    requireScope(principal, 'read');
     const body = c.req.valid('json');
     const question = await app.analytics.getQuestion(body.questionId);
     const mine =
@@ -133,10 +137,12 @@ export function registerConversationRoutes(router: OpenAPIHono<AppEnv>, app: Lor
   });
 }
 
-async function own(app: LoreApp, principal: Principal, id: string): Promise<Conversation> {
+/** The caller's conversation (others' are not found); the credential must carry `scope`. */
+async function own(app: LoreApp, principal: Principal, id: string, scope: ApiScope): Promise<Conversation> {
   const conversation = await app.conversations.getConversation(id);
   if (!conversation || !ownsConversation(principal, conversation)) {
     throw new LoreError('not_found', `no conversation ${id}`);
   }
+  requireScope(principal, scope);
   return conversation;
 }

@@ -1,13 +1,14 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import type { LoreApp } from '../../app/create-app.js';
-import { LoreError } from '../../core/errors.js';
-import type { Principal } from '../../core/identity/identity.records.js';
+import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
+import { requireScope } from '../../core/identity/access.service.js';
+import type { ApiScope, Principal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { commonErrors, json, signedIn } from '../openapi.js';
-import { ChunkSchema, DocumentSchema, IdParam } from '../schemas.js';
+import { commonErrors, errorResponse, json, signedIn } from '../openapi.js';
+import { ChunkSchema, DocumentSchema, IdParam, IdText } from '../schemas.js';
 import { resolveUploadCollection } from './collection-access.js';
 
 const UploadResultSchema = z
@@ -22,6 +23,9 @@ const UploadResultSchema = z
     collectionId: z.string(),
   })
   .openapi('UploadResult');
+
+/** Failures of the server's storage rather than of a file: the upload reports them per file. */
+const storageFailures = new Set<ErrorCode>(['storage_full', 'storage_unavailable', 'storage_error']);
 
 const upload = createRoute({
   method: 'post',
@@ -52,6 +56,9 @@ const upload = createRoute({
   responses: {
     202: json(UploadResultSchema, 'Accepted files and their jobs'),
     413: commonErrors[400],
+    507: errorResponse(
+      'No space left to store the originals or the queue (storage_full); the message names the file',
+    ),
     ...commonErrors,
   },
 });
@@ -64,7 +71,7 @@ const list = createRoute({
   security: signedIn,
   request: {
     query: z.object({
-      collectionId: z.string().optional(),
+      collectionId: IdText.optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       offset: z.coerce.number().int().min(0).default(0),
     }),
@@ -175,6 +182,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
       .filter(Boolean)
       .slice(0, 50);
     const results: z.infer<typeof UploadResultSchema>['files'] = [];
+    const storageFailed: LoreError[] = [];
     for (const file of files) {
       const fileName = safeFileName(file.name);
       if (file.size > maxFileBytes) {
@@ -187,19 +195,40 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
         });
         continue;
       }
-      const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
-      const payload: IngestJobPayload = {
-        blobKey,
-        fileName,
-        source: `upload/${fileName}`,
-        collection: collection.name,
-        tags,
-        ...(principal.userId ? { requestedBy: principal.userId } : {}),
-      };
-      const job = await app.queue.enqueue(ingestJobKind, payload, { maxAttempts: 3 });
-      results.push({ fileName, jobId: job.id });
+      try {
+        const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
+        const payload: IngestJobPayload = {
+          blobKey,
+          fileName,
+          source: `upload/${fileName}`,
+          collection: collection.name,
+          collectionId: collection.id,
+          tags,
+          ...(principal.userId ? { requestedBy: principal.userId } : {}),
+        };
+        // One document's uploads are indexed in the order they arrived, retries included.
+        const job = await app.queue.enqueue(ingestJobKind, payload, {
+          maxAttempts: 3,
+          orderKey: ingestOrderKey(collection.id, payload.source),
+        });
+        results.push({ fileName, jobId: job.id });
+      } catch (error) {
+        const failure = toLoreError(error, 'storage_error');
+        if (!storageFailures.has(failure.code)) throw error;
+        // Disk full, database down: this file is not queued; say which file and why.
+        storageFailed.push(
+          new LoreError(failure.code, `${fileName}: ${failure.message}`, {
+            cause: failure,
+            details: failure.details,
+          }),
+        );
+        results.push({ fileName, error: { code: failure.code, message: `${fileName}: ${failure.message}` } });
+      }
     }
     notify();
+    // Nothing accepted because of the server's storage: answer with that status (507, 503), not 202.
+    const first = storageFailed[0];
+    if (first && results.every((result) => result.error)) throw first;
     return c.json({ files: results, collectionId: collection.id }, 202);
   });
 
@@ -223,7 +252,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
 
   router.openapi(remove, async (c) => {
     const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id);
+    const document = await readable(app, principal, c.req.valid('param').id, 'write');
     await app.access.require(principal, document.collectionId, 'editor');
     await app.ingest.remove(document.id);
     await app.audit.append({
@@ -237,7 +266,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
 
   router.openapi(reindex, async (c) => {
     const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id);
+    const document = await readable(app, principal, c.req.valid('param').id, 'write');
     await app.access.require(principal, document.collectionId, 'editor');
     if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
       throw new LoreError(
@@ -253,11 +282,16 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
         fileName: document.fileName,
         source: document.source,
         collection: collection?.name ?? 'default',
+        collectionId: document.collectionId,
         tags: document.tags,
         force: true,
         ...(principal.userId ? { requestedBy: principal.userId } : {}),
       } satisfies IngestJobPayload,
-      { maxAttempts: 3, dedupKey: `reindex:${document.id}` },
+      {
+        maxAttempts: 3,
+        dedupKey: `reindex:${document.id}`,
+        orderKey: ingestOrderKey(document.collectionId, document.source),
+      },
     );
     notify();
     return c.json({ jobId: job.id }, 202);
@@ -289,14 +323,28 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
   });
 }
 
-/** The document when the principal can read its collection; otherwise not found (no leak). */
-export async function readable(app: LoreApp, principal: Principal, id: string): Promise<DocumentRecord> {
+/**
+ * The document when the principal can read its collection, else not found (no leak); then the
+ * credential must carry `scope` (`read` to see it, `write` to change it).
+ */
+export async function readable(
+  app: LoreApp,
+  principal: Principal,
+  id: string,
+  scope: ApiScope = 'read',
+): Promise<DocumentRecord> {
   const document = await app.store.getDocument(id);
   const missing = new LoreError('not_found', `no document ${id}`);
   if (!document) throw missing;
   const permission = await app.access.permissionOn(principal, document.collectionId).catch(() => undefined);
   if (!permission) throw missing;
+  requireScope(principal, scope);
   return document;
+}
+
+/** Order key of the ingest jobs of one document (collection + source). */
+function ingestOrderKey(collectionId: string, source: string): string {
+  return `ingest:${collectionId}:${source}`;
 }
 
 function textField(value: unknown): string | undefined {

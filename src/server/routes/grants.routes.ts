@@ -36,7 +36,7 @@ const replace = createRoute({
   security: signedIn,
   request: {
     params: IdParam,
-    ...jsonBody(z.object({ grants: z.array(GrantSchema).max(1000) }).openapi('ReplaceGrantsRequest')),
+    ...jsonBody(z.strictObject({ grants: z.array(GrantSchema).max(1000) }).openapi('ReplaceGrantsRequest')),
   },
   responses: { 200: json(GrantsSchema, 'The new grants'), ...commonErrors },
 });

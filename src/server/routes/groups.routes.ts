@@ -5,12 +5,12 @@ import type { AuthKit } from '../auth/auth-kit.js';
 import { GroupSchema, json, jsonBody } from '../auth/identity.schemas.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
-import { IdParam } from '../schemas.js';
+import { IdParam, nonBlank } from '../schemas.js';
 import { requireUserManagement } from './users.routes.js';
 
 const tags = ['groups'];
 const Members = z
-  .object({ userIds: z.array(z.string().min(1).max(200)).max(10_000) })
+  .strictObject({ userIds: z.array(z.string().min(1).max(200)).max(10_000) })
   .openapi('GroupMembers');
 
 const list = createRoute({
@@ -27,7 +27,7 @@ const create = createRoute({
   tags,
   summary: 'Create a group (administrators)',
   security: signedIn,
-  request: jsonBody(z.object({ name: z.string().trim().min(1).max(200) }).openapi('CreateGroupRequest')),
+  request: jsonBody(z.strictObject({ name: nonBlank(200) }).openapi('CreateGroupRequest')),
   responses: { 201: json(GroupSchema, 'Created'), ...commonErrors, 409: commonErrors[400] },
 });
 const remove = createRoute({

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { LoreApp } from '../../app/create-app.js';
 import { LoreError } from '../../core/errors.js';
+import { requireScope } from '../../core/identity/access.service.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import type { Job } from '../../ports/queue.port.js';
 import type { IngestJobPayload } from '../../worker/ingest-job.runner.js';
@@ -75,13 +76,16 @@ export function registerJobRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, pol
   router.openapi(cancel, async (c) => {
     const principal = principalOf(c);
     const job = await visibleJob(app, principal, c.req.valid('param').id);
+    requireScope(principal, 'write');
     const payload = job.payload as IngestJobPayload;
     if (
       principal.kind !== 'local' &&
       principal.role !== 'admin' &&
       payload.requestedBy !== principal.userId
     ) {
-      const collection = await app.store.getCollectionByName(payload.collection);
+      const collection = payload.collectionId
+        ? await app.store.getCollection(payload.collectionId)
+        : await app.store.getCollectionByName(payload.collection);
       if (!collection) throw new LoreError('forbidden', 'only the uploader or an editor can cancel this job');
       await app.access.require(principal, collection.id, 'editor');
     }
@@ -90,6 +94,10 @@ export function registerJobRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, pol
   });
 }
 
+/**
+ * The job when the principal started it, or (with the read scope) can read its collection, or is an
+ * administrator; otherwise not found.
+ */
 async function visibleJob(app: LoreApp, principal: Principal, id: string): Promise<Job> {
   const job = await app.queue.get(id);
   const missing = new LoreError('not_found', `no job ${id}`);
@@ -97,7 +105,12 @@ async function visibleJob(app: LoreApp, principal: Principal, id: string): Promi
   if (principal.kind === 'local' || principal.role === 'admin') return job;
   const payload = job.payload as Partial<IngestJobPayload>;
   if (payload.requestedBy && payload.requestedBy === principal.userId) return job;
-  const collection = payload.collection ? await app.store.getCollectionByName(payload.collection) : undefined;
+  if (!principal.scopes.includes('read')) throw missing;
+  const collection = payload.collectionId
+    ? await app.store.getCollection(payload.collectionId)
+    : payload.collection
+      ? await app.store.getCollectionByName(payload.collection)
+      : undefined;
   if (collection && (await app.access.permissionOn(principal, collection.id))) return job;
   throw missing;
 }

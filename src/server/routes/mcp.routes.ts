@@ -31,6 +31,14 @@ export function registerMcpRoutes(
     const principal = principalOf(c);
     await app.access.readFilter(principal);
     const server = createLoreMcpServer(app, principal, options);
+    // A JSON body was read by the strict JSON reader (json-body.middleware.ts); other media types
+    // reach the transport unread, which refuses them with 415.
+    const body = c.get('jsonBody');
+    if (body && body.value === undefined) {
+      throw new LoreError('invalid_request', 'body: empty; POST a JSON-RPC message', {
+        details: { param: 'body' },
+      });
+    }
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       enableJsonResponse: true,
@@ -38,7 +46,7 @@ export function registerMcpRoutes(
     });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(c.req.raw, body ? { parsedBody: body.value } : undefined);
     } finally {
       await server.close();
     }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import type { LoreApp } from '../../app/create-app.js';
 import type { Logger } from '../../app/logger.js';
@@ -19,8 +18,6 @@ import {
   respondWithOpenAiError,
   usageOf,
 } from '../openai/openai.wire.js';
-
-const maxBodyBytes = 2 * 1024 * 1024;
 
 /** Paths served in OpenAI's wire format (errors included). */
 export function isOpenAiPath(path: string): boolean {
@@ -64,40 +61,32 @@ export function registerOpenAiRoutes(
     return c.json(modelObject(model));
   });
 
-  v1.post(
-    '/v1/chat/completions',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: () => {
-        throw new LoreError('payload_too_large', `the request body is larger than ${maxBodyBytes} bytes`);
-      },
-    }),
-    async (c) => {
-      const principal = principalOf(c);
-      const body: unknown = await c.req.json().catch(() => {
-        throw new LoreError('invalid_request', 'the request body is not valid JSON');
+  // The body was read by the strict JSON reader (json-body.middleware.ts): size, duplicates, depth.
+  v1.post('/v1/chat/completions', async (c) => {
+    const principal = principalOf(c);
+    const body: unknown = await c.req.json().catch(() => {
+      throw new LoreError('invalid_request', 'body: the request body is not valid JSON');
+    });
+    const input = readChatCompletion(body);
+    const { filter } = await models.resolve(principal, input.model);
+    const id = `chatcmpl-${randomUUID()}`;
+    const created = Math.floor(Date.now() / 1000);
+    const run = (signal: AbortSignal) =>
+      app.chat.chat({
+        principal,
+        question: input.question,
+        history: input.history,
+        filter,
+        channel: 'openai',
+        signal,
       });
-      const input = readChatCompletion(body);
-      const { filter } = await models.resolve(principal, input.model);
-      const id = `chatcmpl-${randomUUID()}`;
-      const created = Math.floor(Date.now() / 1000);
-      const run = (signal: AbortSignal) =>
-        app.chat.chat({
-          principal,
-          question: input.question,
-          history: input.history,
-          filter,
-          channel: 'openai',
-          signal,
-        });
-      if (input.stream)
-        return streamCompletion(c, new ChunkWriter(id, input.model, created, input.includeUsage), input, run);
-      const end = await lastEvent(run(c.req.raw.signal));
-      return c.json(
-        completionObject(id, input.model, created, end.answer + sourcesFootnote(end.citations), end),
-      );
-    },
-  );
+    if (input.stream)
+      return streamCompletion(c, new ChunkWriter(id, input.model, created, input.includeUsage), input, run);
+    const end = await lastEvent(run(c.req.raw.signal));
+    return c.json(
+      completionObject(id, input.model, created, end.answer + sourcesFootnote(end.citations), end),
+    );
+  });
 
   router.route('/', v1);
 }

@@ -5,7 +5,7 @@ import { commonErrors, signedIn } from '../openapi.js';
 import { FilterSchema, QueryText, SearchResultSchema } from '../schemas.js';
 
 const SearchBody = z
-  .object({
+  .strictObject({
     query: QueryText,
     limit: z.number().int().min(1).max(100).default(10),
     mode: z.enum(['hybrid', 'lexical', 'dense']).optional(),
@@ -23,7 +23,11 @@ const getSearch = createRoute({
     query: z.object({
       q: QueryText,
       limit: z.coerce.number().int().min(1).max(100).default(10),
-      collection: z.string().optional().openapi({ description: 'collection id (repeatable as comma list)' }),
+      collection: z
+        .string()
+        .max(4000)
+        .optional()
+        .openapi({ description: 'collection id (repeatable as comma list)' }),
       mode: z.enum(['hybrid', 'lexical', 'dense']).optional(),
     }),
   },

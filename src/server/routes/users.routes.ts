@@ -5,7 +5,7 @@ import type { AuthKit } from '../auth/auth-kit.js';
 import { Email, json, jsonBody, Password, RoleSchema, UserSchema } from '../auth/identity.schemas.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
-import { IdParam } from '../schemas.js';
+import { IdParam, nonBlank } from '../schemas.js';
 
 const tags = ['users'];
 
@@ -26,9 +26,9 @@ const create = createRoute({
   security: signedIn,
   request: jsonBody(
     z
-      .object({
+      .strictObject({
         email: Email,
-        name: z.string().trim().max(200).optional(),
+        name: z.string().max(200).trim().optional(),
         role: RoleSchema.default('member'),
         password: Password.optional(),
       })
@@ -58,7 +58,7 @@ const update = createRoute({
     ...jsonBody(
       z
         .object({
-          name: z.string().trim().min(1).max(200).optional(),
+          name: nonBlank(200).optional(),
           role: RoleSchema.optional(),
           disabled: z.boolean().optional(),
           password: Password.optional(),

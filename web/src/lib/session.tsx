@@ -6,6 +6,8 @@ export interface AuthStatus {
   setupRequired: boolean;
   password: boolean;
   sso: boolean;
+  /** The public landing page the sign-in page links to (LORE_LANDING_URL). */
+  landingUrl?: string;
 }
 
 interface SessionState {

@@ -26,6 +26,13 @@ export function SignInPage() {
           </li>
           <li>Collections shared with the people and groups you choose.</li>
         </ul>
+        {status?.landingUrl ? (
+          <p>
+            <a href={status.landingUrl} data-testid="landing-link">
+              About Lore: features, measured quality and how to deploy it
+            </a>
+          </p>
+        ) : null}
       </section>
       <section className="card landing-form" aria-labelledby="signin-title">
         {status === undefined ? (

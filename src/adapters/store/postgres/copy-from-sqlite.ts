@@ -99,6 +99,7 @@ const tables: TableCopy[] = [
       'error',
       'progress',
       'dedup_key',
+      'order_key',
       'run_after',
       'lease_owner',
       'lease_expires_at',

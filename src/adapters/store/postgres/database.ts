@@ -16,20 +16,85 @@ export interface PgPoolOptions {
   /** Connections kept by this process (LORE_DB_POOL_SIZE). */
   max: number;
   applicationName?: string;
+  /**
+   * Longest wait for a connection, new or from a full pool (LORE_DB_CONNECT_TIMEOUT_MS): past it a
+   * request fails with `storage_unavailable` instead of hanging on the TCP timeout.
+   */
+  connectTimeoutMs?: number;
 }
 
-/** A connection pool; connection errors surface as LoreError('storage_error') with the host named. */
+/**
+ * A connection pool. Failures to reach the database (refused or dropped connections, a server
+ * shutting down or starting up, a connect timeout) surface as LoreError('storage_unavailable') naming
+ * the database, so callers answer 503 and retry later; broken connections are dropped and new ones
+ * made on demand, so the pool recovers by itself once the server is back.
+ */
 export function createPool(options: PgPoolOptions): PgPool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max,
     application_name: options.applicationName ?? 'lore',
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 15_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
+    keepAlive: true,
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
+  const where = redactUrl(options.url);
+  const translate = (error: unknown) => unavailable(error, where) ?? error;
+  const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const poolConnect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  // Only the promise forms are translated (Lore never passes callbacks).
+  (pool as { query: unknown }).query = (...args: unknown[]) => mapRejection(poolQuery(...args), translate);
+  (pool as { connect: unknown }).connect = (...args: unknown[]) =>
+    mapRejection(poolConnect(...args), translate);
+  pool.on('connect', (client) => {
+    // A checked-out client whose connection the server ends (shutdown, restart) emits 'error';
+    // without a listener that would crash the process. Its queries fail instead (mapped below), and
+    // the pool drops it when it is released.
+    client.on('error', () => undefined);
+    const clientQuery = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as { query: unknown }).query = (...args: unknown[]) =>
+      mapRejection(clientQuery(...args), translate);
+  });
   return pool;
+}
+
+/** A promise's rejection passed through `translate`; anything else (a cursor, undefined) as it is. */
+function mapRejection(result: unknown, translate: (error: unknown) => unknown): unknown {
+  if (result instanceof Promise) return result.catch((error: unknown) => Promise.reject(translate(error)));
+  return result;
+}
+
+/** SQLSTATEs meaning the server cannot serve now (connection exceptions, shutdown, start-up, overload). */
+const unavailableStates = /^(08|57P0[1-4]|53300)/;
+/** Socket errors and pg's own connection messages. */
+const unavailableErrnos = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOENT',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+const unavailableMessages =
+  /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end/i;
+
+/** The error as LoreError('storage_unavailable') when it says the database cannot be reached. */
+export function unavailable(error: unknown, where: string): LoreError | undefined {
+  if (LoreError.is(error) || !(error instanceof Error)) return undefined;
+  const code = (error as { code?: unknown }).code;
+  const reachable =
+    (typeof code === 'string' && (unavailableStates.test(code) || unavailableErrnos.has(code))) ||
+    unavailableMessages.test(error.message);
+  if (!reachable) return undefined;
+  return new LoreError(
+    'storage_unavailable',
+    `the database at ${where} is unavailable (${error.message || String(code)}); retry shortly`,
+    { cause: error, details: { retryAfterSeconds: 2 } },
+  );
 }
 
 /** Runs `work` in one transaction on one client; rolls back when it throws. */

@@ -289,4 +289,28 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX evaluations_by_created ON evaluations (created_at DESC, id DESC);
     `,
   },
+  {
+    version: 4,
+    name: 'sign-in attempt windows',
+    sql: `
+      CREATE TABLE login_attempts (
+        key text PRIMARY KEY,
+        attempts integer NOT NULL,
+        window_ends_at bigint NOT NULL
+      );
+      CREATE INDEX login_attempts_by_end ON login_attempts (window_ends_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'jobs with an order key',
+    // Jobs sharing an order key (the uploads of one document) run one at a time in the order they
+    // were queued (seq), so an older upload retried after a crash never overwrites a newer one.
+    sql: `
+      ALTER TABLE jobs ADD COLUMN order_key text;
+      ALTER TABLE jobs ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+      CREATE INDEX jobs_by_order_key ON jobs (order_key, seq)
+        WHERE order_key IS NOT NULL AND state IN ('queued', 'running');
+    `,
+  },
 ];

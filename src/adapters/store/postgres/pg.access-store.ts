@@ -16,6 +16,15 @@ export class PgAccessStore implements AccessStore {
     await this.db.query('UPDATE collections SET owner_id = $1 WHERE id = $2', [userId ?? null, collectionId]);
   }
 
+  async claimCollection(collectionId: string, userId: string): Promise<boolean> {
+    const result = await this.db.query(
+      `UPDATE collections SET owner_id = $1 WHERE id = $2 AND owner_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM documents WHERE collection_id = collections.id)`,
+      [userId, collectionId],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
   async getCollectionOwner(collectionId: string): Promise<string | undefined> {
     const result = await this.db.query<{ owner_id: string | null }>(
       'SELECT owner_id FROM collections WHERE id = $1',

@@ -64,8 +64,8 @@ export class PgQueue implements Queue {
       }
       const newId = randomUUID();
       await client.query(
-        `INSERT INTO jobs (id, kind, payload, state, max_attempts, dedup_key, run_after, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', $4, $5, '-infinity', ${now('$6')}, ${now('$6')})`,
+        `INSERT INTO jobs (id, kind, payload, state, max_attempts, dedup_key, order_key, run_after, created_at, updated_at)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $7, '-infinity', ${now('$6')}, ${now('$6')})`,
         [
           newId,
           kind,
@@ -73,6 +73,7 @@ export class PgQueue implements Queue {
           options.maxAttempts ?? 3,
           options.dedupKey ?? null,
           this.stamp(),
+          options.orderKey ?? null,
         ],
       );
       return newId;
@@ -95,6 +96,9 @@ export class PgQueue implements Queue {
          WHERE kind = ANY($1::text[])
            AND ((state = 'queued' AND run_after <= ${now('$4')})
              OR (state = 'running' AND lease_expires_at < ${now('$4')}))
+           AND (order_key IS NULL OR NOT EXISTS (
+             SELECT 1 FROM jobs older WHERE older.order_key = jobs.order_key
+               AND older.state IN ('queued', 'running') AND older.seq < jobs.seq))
          ORDER BY created_at, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED

@@ -31,6 +31,7 @@ export const snapshotTables = [
   'questions',
   'audit_log',
   'evaluations',
+  'login_attempts',
 ] as const;
 
 /** Tables whose row counts go into the manifest (and are checked again after a restore). */

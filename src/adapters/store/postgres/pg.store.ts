@@ -132,8 +132,9 @@ export class PgStore implements Store {
   async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
     const result = await this.pool.query<PgDocumentRow>(
       `SELECT * FROM documents WHERE ($1::text IS NULL OR collection_id = $1)
+         AND ($4::text[] IS NULL OR collection_id = ANY($4::text[]))
        ORDER BY updated_at DESC, id COLLATE "C" LIMIT $2 OFFSET $3`,
-      [query.collectionId ?? null, query.limit ?? null, query.offset ?? 0],
+      [query.collectionId ?? null, query.limit ?? null, query.offset ?? 0, query.collectionIds ?? null],
     );
     return result.rows.map(toDocumentRecord);
   }

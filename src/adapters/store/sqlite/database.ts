@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { LoreError } from '../../../core/errors.js';
+import { LoreError, registerErrorTranslator } from '../../../core/errors.js';
 import { type Migration, migrations } from './migrations.js';
 
 export type SqliteDatabase = Database.Database;
@@ -9,6 +9,11 @@ export type SqliteDatabase = Database.Database;
 export interface OpenOptions {
   /** Apply pending migrations (true for `lore migrate` and the embedded default). */
   migrate: boolean;
+  /**
+   * How long a write waits for another process's lock before failing with `storage_unavailable`
+   * (LORE_SQLITE_BUSY_TIMEOUT_MS; default 5 s). The wait blocks this process's event loop.
+   */
+  busyTimeoutMs?: number;
 }
 
 /**
@@ -17,6 +22,7 @@ export interface OpenOptions {
  * and a database written by a newer Lore is refused.
  */
 export function openDatabase(path: string, options: OpenOptions = { migrate: true }): SqliteDatabase {
+  registerErrorTranslator(translateSqliteError);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: SqliteDatabase;
   try {
@@ -29,7 +35,7 @@ export function openDatabase(path: string, options: OpenOptions = { migrate: tru
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 5_000))}`);
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
   );
@@ -71,4 +77,38 @@ function applyMigrations(db: SqliteDatabase, pending: Migration[]): void {
       record.run(migration.version, migration.name, new Date().toISOString());
     }).immediate();
   }
+}
+
+/**
+ * What SQLite's failures mean for callers: a database locked by another process past the busy
+ * timeout is `storage_unavailable` (retry later), a full disk `storage_full`, damage or a read-only
+ * file `storage_error`; each message says so in words.
+ */
+export function translateSqliteError(error: unknown): LoreError | undefined {
+  if (!(error instanceof Database.SqliteError)) return undefined;
+  const code = error.code;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new LoreError(
+      'storage_unavailable',
+      `the embedded database is locked by another process or connection (${code}); retry shortly`,
+      { cause: error, details: { retryAfterSeconds: 2 } },
+    );
+  }
+  if (code === 'SQLITE_FULL') {
+    return new LoreError(
+      'storage_full',
+      `the embedded database could not be written: no space left on the device holding the data folder (${code}: ${error.message})`,
+      { cause: error },
+    );
+  }
+  if (
+    code.startsWith('SQLITE_CORRUPT') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_IOERR')
+  ) {
+    return new LoreError('storage_error', `the embedded database failed: ${error.message} (${code})`, {
+      cause: error,
+    });
+  }
+  return undefined;
 }

@@ -232,4 +232,34 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX evaluations_by_created ON evaluations(created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'sign-in attempt windows',
+    sql: `
+      CREATE TABLE login_attempts (
+        key TEXT PRIMARY KEY,
+        attempts INTEGER NOT NULL,
+        window_ends_at INTEGER NOT NULL
+      );
+      CREATE INDEX login_attempts_by_end ON login_attempts(window_ends_at);
+    `,
+  },
+  {
+    version: 5,
+    name: 'the change log keeps the terms of deleted chunks; jobs with an order key',
+    // The in-memory BM25 index subtracts a deleted chunk's terms from its statistics, so a
+    // long-running process scores exactly like one that just loaded the index. Jobs sharing an
+    // order key (the uploads of one document) run one at a time, oldest first.
+    sql: `
+      ALTER TABLE jobs ADD COLUMN order_key TEXT;
+      CREATE INDEX jobs_by_order_key ON jobs(order_key) WHERE order_key IS NOT NULL;
+      ALTER TABLE chunk_deletions ADD COLUMN title_terms TEXT;
+      ALTER TABLE chunk_deletions ADD COLUMN body_terms TEXT;
+      DROP TRIGGER chunks_record_deletion;
+      CREATE TRIGGER chunks_record_deletion AFTER DELETE ON chunks BEGIN
+        INSERT INTO chunk_deletions (chunk_id, deleted_at, title_terms, body_terms)
+        VALUES (old.id, unixepoch(), old.title_terms, old.body_terms);
+      END;
+    `,
+  },
 ];

@@ -1,5 +1,5 @@
 import type { ChunkRecord } from '../../../core/records.js';
-import type { ChangeCursor, ChunkChanges, IndexedChunkRow } from '../../../ports/store.port.js';
+import type { ChangeCursor, ChunkChanges, ChunkTerms, IndexedChunkRow } from '../../../ports/store.port.js';
 import type { SqliteDatabase } from './database.js';
 import { blobToVector, type ChunkRow, chunkColumns, toChunkRecord, vectorToBlob } from './rows.js';
 
@@ -26,9 +26,24 @@ export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): Chu
       }[];
       const deletions = cursor
         ? (db
-            .prepare('SELECT id, chunk_id FROM chunk_deletions WHERE id > ? ORDER BY id')
-            .all(from.lastDeletionId) as { id: number; chunk_id: number }[])
+            .prepare(
+              'SELECT id, chunk_id, title_terms, body_terms FROM chunk_deletions WHERE id > ? ORDER BY id',
+            )
+            .all(from.lastDeletionId) as {
+            id: number;
+            chunk_id: number;
+            title_terms: string | null;
+            body_terms: string | null;
+          }[])
         : [];
+      const removedTerms = new Map<number, ChunkTerms>();
+      for (const row of deletions) {
+        if (row.title_terms === null || row.body_terms === null) continue;
+        removedTerms.set(row.chunk_id, {
+          title: splitTerms(row.title_terms),
+          body: splitTerms(row.body_terms),
+        });
+      }
       const added: IndexedChunkRow[] = rows.map((row) => ({
         rowId: row.id,
         documentId: row.document_id,
@@ -46,6 +61,7 @@ export function readChunkChanges(db: SqliteDatabase, cursor?: ChangeCursor): Chu
       return {
         added,
         removedRowIds: deletions.map((row) => row.chunk_id),
+        ...(removedTerms.size > 0 ? { removedTerms } : {}),
         cursor: { lastRowId: added.at(-1)?.rowId ?? from.lastRowId, lastDeletionId },
       };
     })

@@ -15,6 +15,16 @@ export class SqliteAccessStore implements AccessStore {
     this.db.prepare('UPDATE collections SET owner_id = ? WHERE id = ?').run(userId ?? null, collectionId);
   }
 
+  async claimCollection(collectionId: string, userId: string): Promise<boolean> {
+    const result = this.db
+      .prepare(
+        `UPDATE collections SET owner_id = ? WHERE id = ? AND owner_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM documents WHERE collection_id = collections.id)`,
+      )
+      .run(userId, collectionId);
+    return result.changes > 0;
+  }
+
   async getCollectionOwner(collectionId: string): Promise<string | undefined> {
     const row = this.db.prepare('SELECT owner_id FROM collections WHERE id = ?').get(collectionId) as
       | { owner_id: string | null }

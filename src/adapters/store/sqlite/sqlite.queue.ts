@@ -41,8 +41,8 @@ export class SqliteQueue implements Queue {
       const stamp = new Date(this.now()).toISOString();
       this.db
         .prepare(
-          `INSERT INTO jobs (id, kind, payload, state, max_attempts, dedup_key, run_after, created_at, updated_at)
-           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
+          `INSERT INTO jobs (id, kind, payload, state, max_attempts, dedup_key, order_key, run_after, created_at, updated_at)
+           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -50,6 +50,7 @@ export class SqliteQueue implements Queue {
           JSON.stringify(payload),
           options.maxAttempts ?? 3,
           options.dedupKey ?? null,
+          options.orderKey ?? null,
           0,
           stamp,
           stamp,
@@ -69,6 +70,9 @@ export class SqliteQueue implements Queue {
             `SELECT id FROM jobs
              WHERE kind IN (SELECT value FROM json_each(?))
                AND ((state = 'queued' AND run_after <= ?) OR (state = 'running' AND lease_expires_at < ?))
+               AND (order_key IS NULL OR NOT EXISTS (
+                 SELECT 1 FROM jobs older WHERE older.order_key = jobs.order_key
+                   AND older.state IN ('queued', 'running') AND older.rowid < jobs.rowid))
              ORDER BY created_at, id LIMIT 1`,
           )
           .get(JSON.stringify(kinds), now, now) as { id: string } | undefined;

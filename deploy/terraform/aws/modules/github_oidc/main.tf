@@ -68,6 +68,20 @@ locals {
           Resource = ["arn:aws:iam::${local.account}:role/${var.name}-*", "arn:aws:iam::${local.account}:policy/${var.name}-*", "arn:aws:iam::${local.account}:oidc-provider/token.actions.githubusercontent.com"]
         },
       ],
+      var.landing_bucket_arn == "" ? [] : [
+        {
+          Sid      = "PublishLanding"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:ListBucket"]
+          Resource = [var.landing_bucket_arn, "${var.landing_bucket_arn}/*"]
+        },
+        {
+          Sid      = "InvalidateLanding"
+          Effect   = "Allow"
+          Action   = ["cloudfront:CreateInvalidation", "cloudfront:GetInvalidation"]
+          Resource = [var.landing_distribution]
+        },
+      ],
       var.state_bucket == "" ? [] : [{
         Sid      = "TerraformState"
         Effect   = "Allow"

@@ -7,3 +7,8 @@ output "subjects" {
   description = "OIDC subjects allowed to assume the role."
   value       = local.subjects
 }
+
+output "deploy_policy" {
+  description = "The deploy role's inline policy (JSON)."
+  value       = local.deploy_policy
+}

@@ -50,3 +50,15 @@ variable "terraform_policy_arns" {
   type        = list(string)
   default     = []
 }
+
+variable "landing_bucket_arn" {
+  description = "Landing page bucket the deploy role publishes to (empty: none)."
+  type        = string
+  default     = ""
+}
+
+variable "landing_distribution" {
+  description = "ARN of the landing page's CloudFront distribution, invalidated after a publish."
+  type        = string
+  default     = ""
+}

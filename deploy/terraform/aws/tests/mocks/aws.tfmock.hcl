@@ -39,3 +39,36 @@ mock_resource "aws_iam_openid_connect_provider" {
 mock_resource "aws_ecs_cluster" {
   defaults = { arn = "arn:aws:ecs:us-west-2:123456789012:cluster/lore-prod" }
 }
+
+mock_resource "aws_s3_bucket" {
+  defaults = {
+    arn                         = "arn:aws:s3:::lore-prod-landing-20261206"
+    bucket                      = "lore-prod-landing-20261206"
+    bucket_regional_domain_name = "lore-prod-landing-20261206.s3.us-west-2.amazonaws.com"
+  }
+}
+
+mock_resource "aws_cloudfront_distribution" {
+  defaults = {
+    arn            = "arn:aws:cloudfront::123456789012:distribution/E2EXAMPLE12345"
+    id             = "E2EXAMPLE12345"
+    domain_name    = "d111111abcdef8.cloudfront.net"
+    hosted_zone_id = "Z2FDTNDATAQYW2"
+  }
+}
+
+mock_resource "aws_acm_certificate" {
+  defaults = {
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012"
+    domain_validation_options = [{
+      domain_name           = "www.example.com"
+      resource_record_name  = "_0123456789abcdef.www.example.com."
+      resource_record_type  = "CNAME"
+      resource_record_value = "_fedcba9876543210.acm-validations.aws."
+    }]
+  }
+}
+
+mock_resource "aws_acm_certificate_validation" {
+  defaults = { certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }
+}
