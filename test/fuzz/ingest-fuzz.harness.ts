@@ -4,7 +4,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
-import { errorCodes } from '../../src/core/errors.js';
+import { isErrorCode } from '../../src/core/errors.js';
 import { type FuzzFile, familiesFor, type MutationFamily, mutate } from './mutators.js';
 import { seededRandom } from './random.js';
 
@@ -171,7 +171,7 @@ export async function runIngestFuzz(options: IngestFuzzOptions): Promise<IngestF
           if (outcome.status === 'failed') {
             const code = outcome.error?.code ?? 'none';
             inc(report.failuresByCode, code);
-            if (!(code in errorCodes) || code === 'internal')
+            if (!isErrorCode(code) || code === 'internal')
               report.violations.push(`${where}: code ${code}: ${outcome.error?.message}`);
             if (!outcome.error?.message.includes(mutant.fileName))
               report.violations.push(`${where}: message does not name the file: ${outcome.error?.message}`);
