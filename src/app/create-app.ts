@@ -1,5 +1,6 @@
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
+import type { SiteCrawler } from '../adapters/web/site-crawler.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
@@ -11,6 +12,7 @@ import { CollectionDenseRoutes } from '../core/search/collection-dense-routes.js
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { type SearchDependencies, SearchService } from '../core/search/search.service.js';
 import { VectorIndex } from '../core/search/vector-index.js';
+import { TableAnswerService } from '../core/tables/table-answer.service.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
 import type { AuditLog } from '../ports/audit.port.js';
@@ -27,8 +29,10 @@ import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
 import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
+import type { TableStore } from '../ports/table-store.port.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
+import { wireWebSources } from './web-sources.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
@@ -52,6 +56,8 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
+  /** Web pages and sites as sources (the SSRF-safe fetcher behind it). */
+  crawler: SiteCrawler;
   /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
   lexical: LexicalRetriever;
   search: SearchService;
@@ -65,6 +71,8 @@ export interface LoreApp {
   collectionEmbeddings?: CollectionEmbeddings;
   /** Evaluation runs (absent where the storage backend has no adapter for them yet). */
   evaluations?: EvaluationStore;
+  /** Typed tables of ingested spreadsheets. */
+  tables: TableStore;
   close(): Promise<void>;
 }
 
@@ -108,6 +116,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       maxPages: config.maxPages,
       ocr: config.ocr === 'auto',
       ocrPageTimeoutMs: config.ocrPageTimeoutMs,
+      maxTableCells: config.tableMaxCells,
     },
   });
   const ingest = new IngestService({
@@ -141,8 +150,18 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...(models.reranker ? { reranker: models.reranker } : {}),
     fusion: { k: config.rrfK, lexicalWeight: config.lexicalWeight, denseWeight: config.denseWeight },
   });
+  const tables =
+    config.tableAnswers === 'on'
+      ? new TableAnswerService({
+          tables: storage.tables,
+          documents: store,
+          ...(languageModel && config.tableModelPlans === 'on' ? { languageModel } : {}),
+          options: { catalogLimit: 500, candidates: 4, modelPlans: config.tableModelPlans === 'on' },
+        })
+      : undefined;
   const ask = new AskService({
     search,
+    ...(tables ? { tables } : {}),
     ...(languageModel ? { languageModel } : {}),
     idf: (term) => lexical.idf(term),
     options: { sources: config.answerSources, abstainBelow: config.abstainBelow },
@@ -163,6 +182,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...accounts,
     parsing,
     ingest,
+    crawler: wireWebSources(config, ingest, store),
     lexical,
     search,
     ask,
@@ -172,6 +192,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...(models.generations ? { generations: models.generations } : {}),
     ...(models.collectionEmbeddings ? { collectionEmbeddings: models.collectionEmbeddings } : {}),
     ...(storage.evaluations ? { evaluations: storage.evaluations } : {}),
+    tables: storage.tables,
     async close() {
       await parsing.close();
       await storage.close();

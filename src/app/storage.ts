@@ -22,6 +22,7 @@ import { PgMaintenance } from '../adapters/store/postgres/pg.maintenance.js';
 import { PgQueue } from '../adapters/store/postgres/pg.queue.js';
 import { PgSnapshots } from '../adapters/store/postgres/pg.snapshots.js';
 import { PgStore } from '../adapters/store/postgres/pg.store.js';
+import { PgTableStore } from '../adapters/store/postgres/pg.table-store.js';
 import { busyAttemptMs, retryWhenBusy } from '../adapters/store/sqlite/busy-retry.js';
 import { openDatabase } from '../adapters/store/sqlite/database.js';
 import { SqliteAccessStore } from '../adapters/store/sqlite/sqlite.access-store.js';
@@ -36,6 +37,7 @@ import { SqliteMaintenance } from '../adapters/store/sqlite/sqlite.maintenance.j
 import { SqliteQueue } from '../adapters/store/sqlite/sqlite.queue.js';
 import { SqliteSnapshots } from '../adapters/store/sqlite/sqlite.snapshots.js';
 import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
+import { SqliteTableStore } from '../adapters/store/sqlite/sqlite.table-store.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import type { Bm25Params } from '../core/search/bm25.js';
 import type { AccessStore } from '../ports/access.port.js';
@@ -53,6 +55,7 @@ import type { Queue } from '../ports/queue.port.js';
 import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.js';
 import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
+import type { TableStore } from '../ports/table-store.port.js';
 
 /** The adapters of one storage backend: every store port, the queue and the original files. */
 export interface Storage {
@@ -73,6 +76,8 @@ export interface Storage {
   audit: AuditLog;
   /** Evaluation runs (the evaluation page). */
   evaluations: EvaluationStore;
+  /** Typed tables of spreadsheets (exact answers over tables). */
+  tables: TableStore;
   /** Retrieval inside the database; absent for the embedded backend (in-memory indexes). */
   lexicalRetriever?: (params: Bm25Params) => LexicalRetriever;
   denseRetriever?: (embedder: Embedder) => DenseRetriever;
@@ -138,6 +143,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       analytics: new PgAnalyticsStore(pool),
       audit: new PgAuditLog(pool),
       evaluations: new PgEvaluationStore(pool),
+      tables: new PgTableStore(pool),
       lexicalRetriever: (params) => new PgLexicalRetriever(pool, params),
       denseRetriever: (embedder) => new PgDenseRetriever(pool, embedder, { efSearch: config.dbHnswEfSearch }),
       async close() {
@@ -170,6 +176,7 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     analytics: patient(new SqliteAnalyticsStore(db)),
     audit: patient(new SqliteAuditLog(db)),
     evaluations: patient(new SqliteEvaluationStore(db)),
+    tables: patient(new SqliteTableStore(db)),
     async close() {
       closeBlobs();
       await store.close();

@@ -195,7 +195,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Server-sent events: `sources-found` {sources}, `answer-delta` {text}, `citation-added` {citation}, `answer-end` {mode, answer, citations, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}. */
+                /** @description Server-sent events: `sources-found` {sources}, `table-computed` {computation} (questions answered over a table), `answer-delta` {text}, `citation-added` {citation}, `answer-end` {mode (generated, extractive, computed, abstained), answer, citations, computation?, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -275,7 +275,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Server-sent events: `sources-found` {sources}, `answer-delta` {text}, `citation-added` {citation}, `answer-end` {mode, answer, citations, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}. */
+                /** @description Server-sent events: `sources-found` {sources}, `table-computed` {computation} (questions answered over a table), `answer-delta` {text}, `citation-added` {citation}, `answer-end` {mode (generated, extractive, computed, abstained), answer, citations, computation?, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}. */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5419,6 +5419,21 @@ export interface components {
         };
         Citation: components["schemas"]["Source"] & {
             quote: string;
+            table?: components["schemas"]["TableCitation"];
+        };
+        /** @description set when the answer was computed over a table */
+        TableCitation: {
+            tableId: string;
+            sheet: string;
+            /** @description the sheet rows the computation used, e.g. "rows 14–37" */
+            rowsLabel: string;
+            rowCount: number;
+            columns: string[];
+            /** @description at most 50 of the rows used, with their sheet row number and displayed cells */
+            rows: {
+                n: number;
+                cells: string[];
+            }[];
         };
         Source: {
             n: number;

@@ -3,6 +3,7 @@ import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
 import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
+import { webConfigShape, webEnvNames } from './web-config.schema.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const optionalText = z
@@ -194,8 +195,26 @@ export const configSchema = z.object({
   llmTimeoutMs: integer(1000, 600_000).default(120_000).describe('LORE_LLM_TIMEOUT_MS: limit for one answer'),
   ...providerConfigShape,
   ...identityConfigShape,
+  ...webConfigShape,
 
   answerSources: integer(1, 50).default(8).describe('LORE_ANSWER_SOURCES: passages given to the model'),
+  tableAnswers: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'LORE_TABLE_ANSWERS: answer counts, totals, averages, min/max and filtered lists over ingested spreadsheets and CSV exactly, by computing over their typed rows',
+    ),
+  tableModelPlans: z
+    .enum(['on', 'off'])
+    .default('on')
+    .describe(
+      'LORE_TABLE_MODEL_PLANS: when a chat model is configured, let it write the (validated) table query plan; the rule-based parser is the fallback and the only planner without a model',
+    ),
+  tableMaxCells: integer(1000, 50_000_000)
+    .default(1_000_000)
+    .describe(
+      'LORE_TABLE_MAX_CELLS: typed table cells kept per document; rows past it are left out of the tables (with a warning)',
+    ),
   abstainBelow: z.coerce
     .number()
     .min(0)
@@ -283,6 +302,10 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   llmTimeoutMs: ['LORE_LLM_TIMEOUT_MS'],
   ...providerEnvNames,
   ...identityEnvNames,
+  ...webEnvNames,
   answerSources: ['LORE_ANSWER_SOURCES'],
   abstainBelow: ['LORE_ABSTAIN_BELOW'],
+  tableAnswers: ['LORE_TABLE_ANSWERS'],
+  tableModelPlans: ['LORE_TABLE_MODEL_PLANS'],
+  tableMaxCells: ['LORE_TABLE_MAX_CELLS'],
 };

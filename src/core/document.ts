@@ -1,3 +1,5 @@
+import type { ExtractedTable } from './tables/table.records.js';
+
 /** Formats Lore can ingest. Detected from content first, extension second. */
 export const documentFormats = [
   'pdf',
@@ -66,6 +68,8 @@ export interface ParsedDocument {
   warnings: ParseWarning[];
   /** Identifies the parser and its version, recorded with the document (STYLE point 8). */
   parserVersion: string;
+  /** Tables kept as typed rows (spreadsheets and CSV), for exact answers over them. */
+  tables?: ExtractedTable[];
 }
 
 /** A chunk before it is stored. `text === document.text.slice(start, end)`. */

@@ -7,6 +7,8 @@ export interface ParseLimits {
   ocr: boolean;
   /** Milliseconds one OCR'd page may take. */
   ocrPageTimeoutMs: number;
+  /** Typed table cells kept per document (spreadsheets, CSV); default 1,000,000. */
+  maxTableCells?: number;
 }
 
 export interface ParseInput {

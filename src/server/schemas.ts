@@ -153,7 +153,25 @@ export const SourceSchema = z
   })
   .openapi('Source');
 
-export const CitationSchema = SourceSchema.extend({ quote: z.string() }).openapi('Citation');
+export const TableCitationSchema = z
+  .object({
+    tableId: z.string(),
+    sheet: z.string(),
+    rowsLabel: z.string().openapi({ description: 'the sheet rows the computation used, e.g. "rows 14–37"' }),
+    rowCount: z.number().int(),
+    columns: z.array(z.string()),
+    rows: z.array(z.object({ n: z.number().int(), cells: z.array(z.string()) })).openapi({
+      description: 'at most 50 of the rows used, with their sheet row number and displayed cells',
+    }),
+  })
+  .openapi('TableCitation');
+
+export const CitationSchema = SourceSchema.extend({
+  quote: z.string(),
+  table: TableCitationSchema.optional().openapi({
+    description: 'set when the answer was computed over a table',
+  }),
+}).openapi('Citation');
 
 export const JobSchema = z
   .object({

@@ -6,18 +6,28 @@ export interface SheetJs {
   read(data: Uint8Array, options: Record<string, unknown>): SheetJsWorkbook;
   CFB: { read(data: Uint8Array, options: { type: 'buffer' | 'array' }): { FullPaths: string[] } };
   utils: { format_cell(cell: SheetJsCell): string };
+  SSF: {
+    is_date(format: string): boolean;
+    parse_date_code(
+      serial: number,
+      options?: { date1904?: boolean },
+    ): { y: number; m: number; d: number; H: number; M: number; S: number } | null;
+  };
 }
 
 export interface SheetJsCell {
   t: string;
   v?: unknown;
   w?: string;
+  /** Number format (with `cellNF`). */
+  z?: string;
 }
 
 export interface SheetJsWorkbook {
   SheetNames: string[];
   Sheets: Record<string, Record<string, unknown>>;
   Props?: { Title?: string };
+  Workbook?: { WBProps?: { date1904?: boolean } };
 }
 
 const require = createRequire(import.meta.url);

@@ -8,13 +8,15 @@ import {
   rowsTruncatedWarning,
   type SheetBudget,
 } from './sheet-blocks.js';
+import { defaultTableMaxCells, sheetTables, withTableVersion } from './sheet-tables.js';
 import { TextBuilder } from './text-builder.js';
 
-const version = 'csv@1';
+const version = withTableVersion('csv@1');
 
 /**
  * CSV/TSV via papaparse (quoted fields, embedded newlines, delimiter guessing). The file is one
- * sheet named after the file: a heading, the header row, then one row block per record.
+ * sheet named after the file: a heading, the header row, then one row block per record. The
+ * records are also kept as one typed table (header detection, column types).
  */
 export const csvParser: Parser = {
   formats: ['csv'],
@@ -43,10 +45,21 @@ export function parseCsv(input: ParseInput, budget: SheetBudget): ParsedDocument
   );
   const name = input.fileName.split(/[\\/]/).pop() ?? input.fileName;
   const builder = new TextBuilder();
-  const hasText = appendSheetBlocks(builder, { name, rows }, input.fileName, warnings);
+  const sheet = { name, rows };
+  const hasText = appendSheetBlocks(builder, sheet, input.fileName, warnings);
   if (!hasText)
     warnings.push({ code: 'no_text', message: `${input.fileName}: the file contains no values.` });
   const { text, blocks } = builder.build();
+  // Empty lines are not table boundaries in CSV; the record number is the row number a spreadsheet shows.
+  const tables = sheetTables(
+    [sheet],
+    {
+      fileName: input.fileName,
+      maxCells: input.limits.maxTableCells ?? defaultTableMaxCells,
+      singleRegion: true,
+    },
+    warnings,
+  );
   return {
     format: 'csv',
     title: baseName(input.fileName),
@@ -55,6 +68,7 @@ export function parseCsv(input: ParseInput, budget: SheetBudget): ParsedDocument
     pageCount: 1,
     warnings,
     parserVersion: version,
+    tables,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DocumentFormat, ParsedDocument, ParseWarning } from '../../core/document.js';
 import { LoreError } from '../../core/errors.js';
+import type { MergedRange } from '../../core/tables/table-extract.js';
 import type { ParseInput, Parser } from '../../ports/parser.port.js';
 import { classifyCfb, explainCfb, isCfb, type SheetJsCell, sheetJs } from './cfb.js';
 import { baseName, decodeText } from './decode-text.js';
@@ -13,10 +14,12 @@ import {
   type SheetBudget,
   type SheetData,
 } from './sheet-blocks.js';
+import { sheetCell } from './sheet-cells.js';
+import { defaultTableMaxCells, sheetTables, withTableVersion } from './sheet-tables.js';
 import { TextBuilder } from './text-builder.js';
 import { SafeZip } from './zip.js';
 
-const version = 'spreadsheet@1';
+const version = withTableVersion('spreadsheet@1');
 
 /** Parts SheetJS does not need for cell text: media, embedded files, macros, printer settings. */
 const unneededPart = /(^|\/)(media|embeddings|printerSettings)\/|vbaProject\.bin$|^docProps\/thumbnail/i;
@@ -29,7 +32,8 @@ interface Workbook {
 /**
  * XLSX/XLSM/XLSB and XLS through SheetJS, ODS through its own content.xml reader. Per sheet: a
  * heading naming it, the header row, then one row block per row of formatted cell text (dates and
- * numbers as displayed). Empty sheets are skipped with a warning; rows are capped.
+ * numbers as displayed). Empty sheets are skipped with a warning; rows are capped. Each sheet's
+ * tables are also kept as typed rows (native number, date and boolean cells; merged cells).
  */
 export const spreadsheetParser: Parser = {
   formats: ['xlsx', 'xls', 'ods'],
@@ -49,6 +53,11 @@ export function parseSpreadsheet(input: ParseInput, budget: SheetBudget): Parsed
     if (appendSheetBlocks(builder, sheet, input.fileName, warnings)) nonEmpty++;
   }
   const { text, blocks } = builder.build();
+  const tables = sheetTables(
+    workbook.sheets,
+    { fileName: input.fileName, maxCells: input.limits.maxTableCells ?? defaultTableMaxCells },
+    warnings,
+  );
   if (nonEmpty === 0)
     warnings.push({ code: 'no_text', message: `${input.fileName}: the workbook contains no cell text.` });
   const format: DocumentFormat = input.format === 'ods' || input.format === 'xls' ? input.format : 'xlsx';
@@ -60,6 +69,7 @@ export function parseSpreadsheet(input: ParseInput, budget: SheetBudget): Parsed
     pageCount: workbook.sheets.length,
     warnings,
     parserVersion: version,
+    tables,
   };
 }
 
@@ -111,6 +121,7 @@ function readWithSheetJs(
       cellFormula: false,
       cellHTML: false,
       cellStyles: false,
+      cellNF: true,
       cellDates: false,
       bookVBA: false,
       sheetStubs: false,
@@ -143,23 +154,28 @@ function readWithSheetJs(
   let rowsLeft = budget.maxRows;
   let cellsLeft = budget.maxCells;
   let truncated = false;
+  const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
   const sheets: SheetData[] = [];
   for (const name of workbook.SheetNames) {
     const sheet = workbook.Sheets[name];
     const rows: string[][] = [];
+    const rowNumbers: number[] = [];
+    const typed: SheetData['cells'] = [];
     // Dense mode: the sheet is an array of rows, each a sparse array of cells.
     const denseRows = Array.isArray(sheet)
       ? (sheet as Array<Array<SheetJsCell | undefined> | undefined>)
       : [];
     if (sheet?.['!fullref'] !== undefined && sheet['!fullref'] !== sheet['!ref']) truncated = true;
-    for (const row of denseRows) {
+    for (const [index, row] of denseRows.entries()) {
       if (!row) continue;
       const cells: string[] = [];
+      const typedCells: NonNullable<SheetData['cells']>[number] = [];
       row.forEach((cell, column) => {
         const text = cell ? cellText(cell) : '';
         if (text.length === 0) return;
         while (cells.length < column) cells.push('');
         cells.push(text);
+        typedCells[column] = sheetCell(cell!, text, date1904);
       });
       if (cells.length === 0) continue;
       if (rowsLeft <= 0 || cellsLeft < cells.length) {
@@ -167,14 +183,30 @@ function readWithSheetJs(
         break;
       }
       rows.push(cells);
+      rowNumbers.push(index + 1);
+      typed.push(typedCells);
       rowsLeft--;
       cellsLeft -= cells.length;
     }
-    sheets.push({ name, rows });
+    sheets.push({ name, rows, rowNumbers, cells: typed, merges: mergesOf(sheet) });
   }
   if (truncated) warnings.push(rowsTruncatedWarning(input.fileName, budget));
   const title = workbook.Props?.Title?.trim();
   return { sheets, ...(title ? { title } : {}) };
+}
+
+/** Merged ranges of a SheetJS sheet, rows 1-based. */
+function mergesOf(sheet: Record<string, unknown> | undefined): MergedRange[] {
+  const merges = sheet?.['!merges'];
+  if (!Array.isArray(merges)) return [];
+  return (merges as { s: { r: number; c: number }; e: { r: number; c: number } }[])
+    .slice(0, 10_000)
+    .map((range) => ({
+      firstRow: range.s.r + 1,
+      lastRow: range.e.r + 1,
+      firstColumn: range.s.c,
+      lastColumn: range.e.c,
+    }));
 }
 
 function cellText(cell: SheetJsCell): string {

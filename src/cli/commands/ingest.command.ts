@@ -13,6 +13,9 @@ interface IngestOptions {
   tag: string[];
   password?: string;
   json?: boolean;
+  depth?: string;
+  maxPages?: string;
+  anyHost?: boolean;
 }
 
 /** `lore ingest PATH...`: parses, chunks and indexes files and folders. */
@@ -20,17 +23,72 @@ export function registerIngest(program: Command, global: () => GlobalOptions): v
   program
     .command('ingest')
     .description('ingest files and folders into a collection (unchanged files are skipped)')
-    .argument('<paths...>', 'files or folders')
+    .argument('<paths...>', 'files, folders or http(s) URLs (a URL is fetched, or crawled with --depth)')
     .option('-c, --collection <name>', 'collection to add to', 'default')
     .option('-t, --tag <tag>', 'tag the documents (repeatable)', collect, [])
     .option('--password <password>', 'password for encrypted PDFs')
     .option('--json', 'print one JSON line per file')
+    .option('--depth <n>', 'for URLs: follow links this many steps from the page (0: the page alone)', '0')
+    .option('--max-pages <n>', 'for URLs: most pages fetched per URL', '100')
+    .option('--any-host', 'for URLs: follow links to other hosts too (same host by default)')
     .action(async (paths: string[], options: IngestOptions) => {
-      const files = (await collectFiles(paths)).filter((file) => !isIgnoredFile(file));
-      const outcomes = await withApp(global(), (app) => ingestFiles(app, files, options));
+      const urls = paths.filter(isWebUrl);
+      const files = (await collectFiles(paths.filter((path) => !isWebUrl(path)))).filter(
+        (file) => !isIgnoredFile(file),
+      );
+      const outcomes = await withApp(global(), async (app) => [
+        ...(files.length > 0 ? await ingestFiles(app, files, options) : []),
+        ...(await crawlUrls(app, urls, options)),
+      ]);
       const failed = outcomes.filter((outcome) => outcome.status === 'failed').length;
       process.exitCode = failed > 0 ? 2 : 0;
     });
+}
+
+/** True for an argument naming a web page rather than a path. */
+function isWebUrl(path: string): boolean {
+  return /^https?:\/\//i.test(path);
+}
+
+/** Fetches or crawls each URL, printing one line per page; returns the pages' outcomes. */
+async function crawlUrls(
+  app: LoreApp,
+  urls: string[],
+  options: IngestOptions,
+): Promise<{ status: string }[]> {
+  const outcomes: { status: string }[] = [];
+  for (const url of urls) {
+    const report = await app.crawler.crawl({
+      url,
+      collection: options.collection,
+      ...(options.tag.length > 0 ? { tags: options.tag } : {}),
+      crawl: {
+        depth: positiveInteger(options.depth ?? '0', '--depth'),
+        maxPages: positiveInteger(options.maxPages ?? '100', '--max-pages'),
+        sameHost: options.anyHost !== true,
+      },
+      onPage: (page) => {
+        if (options.json) {
+          const error = page.error ? { code: page.error.code, message: page.error.message } : undefined;
+          process.stdout.write(
+            `${JSON.stringify({ url: page.url, status: page.status, documentId: page.documentId, error })}\n`,
+          );
+        } else if (page.status === 'failed' || page.status === 'disallowed') {
+          process.stderr.write(`✗ ${page.error?.message ?? page.url} [${page.error?.code ?? page.status}]\n`);
+        } else process.stdout.write(`✓ ${page.url} (${page.status})\n`);
+      },
+    });
+    outcomes.push(...report.pages);
+  }
+  return outcomes;
+}
+
+function positiveInteger(value: string, option: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) {
+    throw new LoreError('invalid_request', `${option} expects a whole number, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
 }
 
 /** Ingests files with the configured parse concurrency, reporting each outcome as it lands. */

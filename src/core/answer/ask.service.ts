@@ -2,19 +2,29 @@ import type { ChatMessage, LanguageModel, TokenUsage } from '../../ports/languag
 import type { SearchFilter } from '../records.js';
 import type { QueryTransform, Searcher } from '../search/query-transform.js';
 import type { SearchService } from '../search/search.service.js';
+import type { TableAnswer, TableAnswerService } from '../tables/table-answer.service.js';
+import {
+  type ComputationView,
+  computationView,
+  computedAnswerText,
+  refusedAnswerText,
+} from '../tables/table-citation.js';
 import { costUsd, type PriceTable, type UsageRecord } from '../usage/cost.js';
 import { type Citation, citedNumbers, type Source, toSources } from './citation.js';
 import { extractSentences } from './extractive.js';
 import { chooseModel, type ModelPreference, type ModelRoutes, type RouteDecision } from './model-routing.js';
 import { abstention, buildAnswerPrompt } from './prompt.js';
 
-export type AnswerMode = 'generated' | 'extractive' | 'abstained';
+/** How an answer was made: written by a model, quoted, computed over a table, or not given. */
+export type AnswerMode = 'generated' | 'extractive' | 'computed' | 'abstained';
 
 /** Events of a streamed answer (SSE event names in the API). */
 export type AskEvent =
   | { type: 'sources-found'; sources: Source[] }
   | { type: 'answer-delta'; text: string }
   | { type: 'citation-added'; citation: Citation }
+  /** A question routed to a table: the computation (or why the table cannot answer). */
+  | { type: 'table-computed'; computation: ComputationView }
   | {
       type: 'answer-end';
       mode: AnswerMode;
@@ -27,6 +37,8 @@ export type AskEvent =
       costUsd?: number;
       /** Which chat model size was chosen and why. */
       route?: RouteDecision;
+      /** Set when the question was answered (or refused) over a table. */
+      computation?: ComputationView;
     };
 
 export interface AskRequest {
@@ -57,6 +69,8 @@ export interface AskDependencies {
   prices?: PriceTable;
   /** Called once per answer with its tokens and cost (metrics, analytics; see docs/providers.md). */
   onUsage?: (record: UsageRecord, request: AskRequest) => void;
+  /** Exact answers over tables; computational questions go there before passages (absent: off). */
+  tables?: TableAnswerService;
 }
 
 const extractiveLabel =
@@ -75,6 +89,17 @@ export class AskService {
       ...(request.signal ? { signal: request.signal } : {}),
       ...(request.queryTransform ? { transform: request.queryTransform } : {}),
     });
+    if (this.deps.tables) {
+      const documentIds = [...new Set(result.hits.map((hit) => hit.document.id))];
+      const table = await this.deps.tables.answer(request.question, request.filter ?? {}, {
+        documentIds,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      if (table) {
+        yield* this.fromTable(table, request);
+        return;
+      }
+    }
     const lexicalOnly = result.mode === 'lexical';
     const best = Math.max(0, ...result.hits.map((hit) => hit.termCoverage ?? 0));
     if (result.hits.length === 0 || (lexicalOnly && best < this.deps.options.abstainBelow)) {
@@ -94,6 +119,55 @@ export class AskService {
       const collectionIds = [...new Set(result.hits.map((hit) => hit.document.collectionId))];
       yield* this.generate(request, sources, model, { route: decision, collectionIds });
     } else yield* this.extract(request.question, sources);
+  }
+
+  private async *fromTable(answer: TableAnswer, request: AskRequest): AsyncGenerator<AskEvent> {
+    const computation = computationView(answer);
+    const modelMeta = {
+      ...('model' in answer && answer.model ? { model: answer.model } : {}),
+      ...('usage' in answer && answer.usage ? { usage: answer.usage } : {}),
+    };
+    if (answer.status === 'computed' && answer.model)
+      this.reportPlanUsage(answer.model, answer.usage ?? {}, answer.table.collectionId, request);
+    if (answer.status !== 'computed') {
+      const text = refusedAnswerText(answer);
+      yield { type: 'sources-found', sources: [] };
+      yield { type: 'table-computed', computation };
+      yield { type: 'answer-delta', text };
+      yield { type: 'answer-end', mode: 'abstained', answer: text, citations: [], computation, ...modelMeta };
+      return;
+    }
+    const citation = await this.deps.tables!.citationFor(answer);
+    const { quote: _quote, table: _table, ...source } = citation;
+    yield { type: 'sources-found', sources: [source] };
+    yield { type: 'table-computed', computation };
+    const text = computedAnswerText(answer);
+    yield { type: 'answer-delta', text };
+    yield { type: 'citation-added', citation };
+    yield {
+      type: 'answer-end',
+      mode: 'computed',
+      answer: text,
+      citations: [citation],
+      computation,
+      ...modelMeta,
+    };
+  }
+
+  private reportPlanUsage(model: string, usage: TokenUsage, collectionId: string, request: AskRequest): void {
+    const cost = costUsd(model, usage, this.deps.prices ?? {});
+    this.deps.onUsage?.(
+      {
+        at: new Date().toISOString(),
+        model,
+        purpose: 'answer',
+        inputTokens: usage.inputTokens ?? 0,
+        outputTokens: usage.outputTokens ?? 0,
+        ...(cost === undefined ? {} : { costUsd: cost }),
+        collectionIds: [collectionId],
+      },
+      request,
+    );
   }
 
   private async *abstain(): AsyncGenerator<AskEvent> {

@@ -16,10 +16,25 @@ export interface Source {
   text: string;
 }
 
+/** The rows of a table an exact answer was computed from (shown as a small table under the answer). */
+export interface TableCitation {
+  tableId: string;
+  sheet: string;
+  /** "rows 14–37" (every row the computation used). */
+  rowsLabel: string;
+  /** How many rows the computation used. */
+  rowCount: number;
+  /** Columns shown and, for at most 50 of the rows used, their cells as displayed. */
+  columns: string[];
+  rows: { n: number; cells: string[] }[];
+}
+
 /** A citation of a source in an answer; the span narrows to the cited sentence when known. */
 export interface Citation extends Source {
   /** The exact cited characters: `documentText.slice(start, end)`. */
   quote: string;
+  /** Set when the answer was computed over a table: the sheet and rows used. */
+  table?: TableCitation;
 }
 
 /** Numbers search hits as sources 1..n. */
@@ -58,7 +73,10 @@ export function citedNumbers(text: string, sourceCount: number): number[] {
 }
 
 /** Human label of where a source is: "report.pdf, page 3". */
-export function locationLabel(source: Pick<Source, 'fileName' | 'page' | 'slide' | 'sheet'>): string {
+export function locationLabel(
+  source: Pick<Source, 'fileName' | 'page' | 'slide' | 'sheet'> & { table?: TableCitation },
+): string {
+  if (source.table) return `${source.fileName}, sheet ${source.table.sheet}, ${source.table.rowsLabel}`;
   const where =
     source.page !== undefined
       ? `page ${source.page}`

@@ -28,8 +28,9 @@ export function stripSourcesFootnote(text: string): string {
 /** "title, page 3" (slide, sheet), with the file name when the title does not show it. */
 function labelOf(citation: Citation): string {
   const title = citation.title.trim() || citation.fileName;
-  const where =
-    citation.page !== undefined
+  const where = citation.table
+    ? `sheet ${citation.table.sheet}, ${citation.table.rowsLabel}`
+    : citation.page !== undefined
       ? `page ${citation.page}`
       : citation.slide !== undefined
         ? `slide ${citation.slide}`

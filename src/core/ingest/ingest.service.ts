@@ -7,6 +7,7 @@ import type { ChunkTerms, DocumentWrite, Store } from '../../ports/store.port.js
 import type { ChunkDraft } from '../document.js';
 import { LoreError, toLoreError } from '../errors.js';
 import type { DocumentRecord } from '../records.js';
+import { tableExtractorVersion, tabularFormats } from '../tables/table.records.js';
 import { analyze, analyzerVersion } from '../text/analyzer.js';
 
 export interface IngestInput {
@@ -112,6 +113,7 @@ export class IngestService {
       existing &&
       existing.contentHash === contentHash &&
       existing.chunkerVersion === this.chunkerVersion() &&
+      tablesCurrent(existing) &&
       sameTags(existing.tags, input.tags ?? existing.tags) &&
       (input.title === undefined || input.title === existing.title)
     ) {
@@ -248,6 +250,11 @@ export function chunkTerms(title: string, chunk: Pick<ChunkDraft, 'context' | 't
     title: analyze(`${title}\n${chunk.context}`),
     body: analyze(`${titleInside ? '' : title}\n${chunk.context}\n${chunk.text}`),
   };
+}
+
+/** A spreadsheet stored before the current table extractor must be read again (its tables changed). */
+function tablesCurrent(document: DocumentRecord): boolean {
+  return !tabularFormats.has(document.format) || document.parserVersion.endsWith(`+${tableExtractorVersion}`);
 }
 
 function sameTags(a: readonly string[], b: readonly string[]): boolean {

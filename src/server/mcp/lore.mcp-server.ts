@@ -143,10 +143,16 @@ export function createLoreMcpServer(
       },
       outputSchema: {
         answer: z.string(),
-        mode: z.enum(['generated', 'extractive', 'abstained']),
+        mode: z.enum(['generated', 'extractive', 'computed', 'abstained']),
+        computation: z
+          .record(z.string(), z.unknown())
+          .optional()
+          .describe('the table computation (statement, value, sheet, rows) when answered over a table'),
         model: z.string().optional(),
         questionId: z.string(),
-        citations: z.array(z.object({ n: z.number(), ...Span, quote: z.string() })),
+        citations: z.array(
+          z.object({ n: z.number(), ...Span, quote: z.string(), rows: z.string().optional() }),
+        ),
       },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
@@ -167,6 +173,7 @@ export function createLoreMcpServer(
             ...(event.model ? { model: event.model } : {}),
             questionId: event.questionId,
             citations: event.citations.map(citationOf),
+            ...(event.computation ? { computation: { ...event.computation } } : {}),
           };
           return {
             content: [{ type: 'text', text: event.answer + sourcesFootnote(event.citations) }],
@@ -204,6 +211,7 @@ function citationOf(citation: Citation) {
     start: citation.start,
     end: citation.end,
     quote: citation.quote,
+    ...(citation.table ? { rows: citation.table.rowsLabel } : {}),
   };
 }
 

@@ -33,7 +33,11 @@ export interface LoreCompletionExtension {
     start: number;
     end: number;
     quote: string;
+    /** For answers computed over a table: the sheet rows used ("rows 14–37"). */
+    rows?: string;
   }[];
+  /** The table computation, when the answer was computed over a table. */
+  computation?: AnswerEnd['computation'];
 }
 
 /** `{id, object:'model', created, owned_by}` as in `GET /v1/models`. */
@@ -69,6 +73,7 @@ export function loreExtension(end: AnswerEnd): LoreCompletionExtension {
     questionId: end.questionId,
     ...(end.model ? { model: end.model } : {}),
     citations: end.citations.map(citationSpan),
+    ...(end.computation ? { computation: end.computation } : {}),
   };
 }
 
@@ -84,6 +89,7 @@ function citationSpan(citation: Citation): LoreCompletionExtension['citations'][
     start: citation.start,
     end: citation.end,
     quote: citation.quote,
+    ...(citation.table ? { rows: citation.table.rowsLabel } : {}),
   };
 }
 

@@ -24,8 +24,8 @@ const AskBody = z
   .openapi('AskRequest');
 
 const sseDescription =
-  'Server-sent events: `sources-found` {sources}, `answer-delta` {text}, `citation-added` {citation}, ' +
-  '`answer-end` {mode, answer, citations, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}.';
+  'Server-sent events: `sources-found` {sources}, `table-computed` {computation} (questions answered over a table), `answer-delta` {text}, `citation-added` {citation}, ' +
+  '`answer-end` {mode (generated, extractive, computed, abstained), answer, citations, computation?, model?, usage?, questionId, conversationId?, latencyMs}, or `answer-error` {code, message}.';
 
 const postAsk = createRoute({
   method: 'post',

@@ -351,10 +351,15 @@ function textField(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
 
-/** The last path segment without control characters, so a name cannot point elsewhere. */
+/**
+ * The last path segment in NFC without control or bidirectional-formatting characters, so a name
+ * cannot point elsewhere nor spoof its extension (U+202E) in the UI; at most 255 code points.
+ */
 export function safeFileName(name: string): string {
-  const base = name.split(/[\\/]/).pop() ?? '';
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return clean === '' || clean === '.' || clean === '..' ? 'upload' : clean.slice(0, 255);
+  const base = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
+  const clean = base
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim();
+  return clean === '' || clean === '.' || clean === '..' ? 'upload' : [...clean].slice(0, 255).join('');
 }

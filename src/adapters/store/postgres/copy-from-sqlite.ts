@@ -7,7 +7,7 @@ import { vectorLiteral } from './rows.js';
 // `lore migrate-store`: copies an embedded database into an empty, migrated PostgreSQL database
 // without re-parsing anything: documents, texts, chunks with their row ids and analysed terms,
 // vectors, jobs, settings, users, sharing, conversations, analytics, the audit log and evaluation
-// runs. Postings and BM25 statistics are derived from the copied terms in SQL.
+// runs, typed tables. Postings and BM25 statistics are derived from the copied terms in SQL.
 
 type Row = Record<string, unknown>;
 
@@ -230,6 +230,34 @@ const tables: TableCopy[] = [
       'error',
     ],
     orderBy: 'created_at, id',
+    optional: true,
+  },
+  {
+    table: 'document_tables',
+    columns: [
+      'id',
+      'document_id',
+      'collection_id',
+      'ordinal',
+      'sheet',
+      'caption',
+      'header_first',
+      'header_last',
+      'first_row',
+      'last_row',
+      'row_count',
+      'columns',
+      'truncated',
+      'extractor_version',
+    ],
+    orderBy: 'document_id, ordinal',
+    convert: (row) => ({ ...row, truncated: Number(row.truncated) === 1 }),
+    optional: true,
+  },
+  {
+    table: 'table_rows',
+    columns: ['table_id', 'row_number', 'cells'],
+    orderBy: 'table_id, row_number',
     optional: true,
   },
 ];

@@ -313,4 +313,35 @@ export const pgMigrations: readonly PgMigration[] = [
         WHERE order_key IS NOT NULL AND state IN ('queued', 'running');
     `,
   },
+  {
+    version: 6,
+    name: 'tables kept as typed rows',
+    sql: `
+      CREATE TABLE document_tables (
+        id text PRIMARY KEY,
+        document_id text NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        collection_id text NOT NULL,
+        ordinal integer NOT NULL,
+        sheet text NOT NULL,
+        caption text,
+        header_first integer NOT NULL,
+        header_last integer NOT NULL,
+        first_row integer NOT NULL,
+        last_row integer NOT NULL,
+        row_count integer NOT NULL,
+        columns jsonb NOT NULL,
+        truncated boolean NOT NULL,
+        extractor_version text NOT NULL
+      );
+      CREATE INDEX document_tables_by_document ON document_tables (document_id, ordinal);
+      CREATE INDEX document_tables_by_collection ON document_tables (collection_id);
+      -- One row per sheet row: typed values, displayed texts, text span, total flag.
+      CREATE TABLE table_rows (
+        table_id text NOT NULL REFERENCES document_tables(id) ON DELETE CASCADE,
+        row_number integer NOT NULL,
+        cells json NOT NULL,
+        PRIMARY KEY (table_id, row_number)
+      );
+    `,
+  },
 ];

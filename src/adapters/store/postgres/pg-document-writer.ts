@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChunkTerms, DocumentWrite } from '../../../ports/store.port.js';
 import type { PgClient } from './database.js';
+import { writeTablesPg } from './pg.table-store.js';
 import { fieldNumber, vectorLiteral } from './rows.js';
 
 // Document writes and deletions: chunks, postings, vectors and the BM25 statistics change in the
@@ -146,6 +147,7 @@ export async function writeDocumentRows(client: PgClient, write: DocumentWrite):
       [embedderId, dimension, ids, literals],
     );
   }
+  await writeTablesPg(client, id, input.collectionId, write.parsed.tables ?? []);
   await applyStats(client, delta);
   return id;
 }

@@ -32,6 +32,8 @@ export const snapshotTables = [
   'audit_log',
   'evaluations',
   'login_attempts',
+  'document_tables',
+  'table_rows',
 ] as const;
 
 /** Tables whose row counts go into the manifest (and are checked again after a restore). */

@@ -262,4 +262,35 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 6,
+    name: 'tables kept as typed rows',
+    sql: `
+      CREATE TABLE document_tables (
+        id TEXT PRIMARY KEY,
+        document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        collection_id TEXT NOT NULL,
+        ordinal INTEGER NOT NULL,
+        sheet TEXT NOT NULL,
+        caption TEXT,
+        header_first INTEGER NOT NULL,
+        header_last INTEGER NOT NULL,
+        first_row INTEGER NOT NULL,
+        last_row INTEGER NOT NULL,
+        row_count INTEGER NOT NULL,
+        columns TEXT NOT NULL,
+        truncated INTEGER NOT NULL,
+        extractor_version TEXT NOT NULL
+      );
+      CREATE INDEX document_tables_by_document ON document_tables(document_id, ordinal);
+      CREATE INDEX document_tables_by_collection ON document_tables(collection_id);
+      -- One row per sheet row: typed values, displayed texts, text span, total flag (JSON).
+      CREATE TABLE table_rows (
+        table_id TEXT NOT NULL REFERENCES document_tables(id) ON DELETE CASCADE,
+        row_number INTEGER NOT NULL,
+        cells TEXT NOT NULL,
+        PRIMARY KEY (table_id, row_number)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -21,6 +21,7 @@ import {
   toDocumentRecord,
   vectorToBlob,
 } from './rows.js';
+import { writeTablesSqlite } from './sqlite.table-store.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
@@ -194,6 +195,7 @@ export class SqliteStore implements Store {
         )
         .run(id, write.parsed.text, JSON.stringify(write.parsed.blocks));
       this.insertChunks(id, input.collectionId, write);
+      writeTablesSqlite(this.db, id, input.collectionId, write.parsed.tables ?? []);
       return id;
     });
     const id = run.immediate();
