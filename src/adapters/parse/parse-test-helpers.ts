@@ -49,7 +49,7 @@ export async function parseDataset(
  * blocks are ordered and do not overlap, headings have a level 1–6, and the version is set.
  */
 export function expectWellFormed(document: ParsedDocument): void {
-  expect(document.parserVersion).toMatch(/^[a-z]+@\d+$/);
+  expect(document.parserVersion).toMatch(/^[a-z]+@\d+(\+[a-z]+@\d+)*$/);
   expect(typeof document.text).toBe('string');
   let previousEnd = 0;
   for (const [index, block] of document.blocks.entries()) {

@@ -3,6 +3,7 @@ import { columnMentions, type Mention, valueMentions } from './column-mentions.j
 import type { Aggregate, PlanFilter, TablePlan } from './query-plan.js';
 import { datesIn, numbersIn, type Token, tokenize } from './question-terms.js';
 import { isDateType, isNumericType, type LoadedTable, type TableColumn } from './table.records.js';
+import { absentValue, unknownQualifiedAmount } from './unknown-terms.js';
 
 /** What the rules made of a question over one table. */
 export type RuleOutcome =
@@ -254,11 +255,15 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
         mention.value === undefined &&
         isNumericType(columns[mention.column]!.type),
     );
+    const before = comparator
+      ? mentionBefore(named, tokens, comparator.start)
+      : mentionBefore(named, tokens, number.start);
+    // "orders over 100 EUR": a money amount belongs to a currency column, not to the noun before it.
     const near =
       following ??
-      (comparator
-        ? mentionBefore(named, tokens, comparator.start)
-        : mentionBefore(named, tokens, number.start));
+      (before && number.unit && !number.percent && columns[before.column]!.type !== 'currency'
+        ? undefined
+        : before);
     if (!comparator && !trailing && !near) continue;
     const op = comparator?.op ?? trailing ?? 'eq';
     const target = near?.column ?? numericColumnFor(columns, number, named, tokens, number.end);
@@ -332,6 +337,13 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
           ? next
           : undefined;
     if (word && (word.quoted || /^\p{Lu}/u.test(word.raw)) && !values.some((v) => v.start === word.index)) {
+      const held = absentValue(table, mention.column, word.raw);
+      if (held)
+        return {
+          kind: 'refusal',
+          reason: `no row has ${column.name} “${word.raw}” (${column.name} values include ${held.join(', ')})`,
+          score: score + 2,
+        };
       addFilter({ column: column.name, op: 'eq', value: word.raw }, mention.column, [
         mention.start,
         word.index,
@@ -402,7 +414,16 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
               })`;
           return { kind: 'refusal', reason, score };
         }
-      } else measure = { column: implied, start: -1, end: -1, weight: 0 };
+      } else {
+        const unknown = unknownQualifiedAmount(tokens, [...named, ...values]);
+        if (unknown)
+          return {
+            kind: 'refusal',
+            reason: `the table has no column for ${unknown} (its columns are ${columns.map((c) => c.name).join(', ')})`,
+            score: score + 2,
+          };
+        measure = { column: implied, start: -1, end: -1, weight: 0 };
+      }
     }
   }
   const plan: TablePlan = { filters, aggregate: intent.aggregate };
@@ -416,6 +437,12 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
   } else if (measure && intent.aggregate !== 'count' && intent.aggregate !== 'list')
     plan.column = columns[measure.column]!.name;
   if (groupBy !== undefined) plan.groupBy = columns[groupBy]!.name;
+  // "Which orders …" / "List the orders …": the list shows the column the question names first.
+  if (plan.aggregate === 'list' && intent.limit === undefined && !plan.label) {
+    const subject =
+      labelMention ?? free.find((mention) => mention.start <= 3 && !filterColumns.has(mention.column));
+    if (subject) plan.label = columns[subject.column]!.name;
+  }
   if (
     (plan.aggregate === 'min' || plan.aggregate === 'max') &&
     /^(which|what|who)$/.test(tokens[0]?.lower ?? '')

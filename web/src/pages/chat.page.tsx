@@ -2,6 +2,7 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { askStream } from '../../../src/client/lore-client.js';
 import { AnswerView, type Turn } from '../chat/answer-view.js';
 import { SourceViewer } from '../chat/source-viewer.js';
+import type { TurnComputation } from '../chat/table-computation.js';
 import { ErrorNote } from '../components/feedback.js';
 import { Icon } from '../components/icons.js';
 import { TryLoreDocs } from '../components/try-docs.js';
@@ -77,6 +78,9 @@ export function ChatPage({ conversationId }: { conversationId?: string | undefin
           if (event.type === 'sources-found') {
             const count = (event.sources as unknown[]).length;
             updateTurn(key, (turn) => ({ ...turn, sourceCount: count }));
+          } else if (event.type === 'table-computed') {
+            const computation = event.computation as TurnComputation;
+            updateTurn(key, (turn) => ({ ...turn, computation }));
           } else if (event.type === 'answer-delta') {
             updateTurn(key, (turn) => ({ ...turn, answer: turn.answer + String(event.text) }));
           } else if (event.type === 'citation-added') {
