@@ -27,6 +27,8 @@ export interface SoakOptions {
   /** SciFact abstracts uploaded before the run; default 300. */
   seedDocuments?: number;
   outDir: string;
+  /** An empty PostgreSQL database; without it a throwaway cluster is started. */
+  databaseUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -179,7 +181,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const warmupSeconds = options.warmupSeconds ?? Math.min(60, (options.minutes * 60) / 4);
   const intervalSeconds = options.intervalSeconds ?? (options.minutes <= 5 ? 5 : 30);
-  const installation: ChaosInstallation = await openInstallation({ backend: options.backend });
+  const installation: ChaosInstallation = await openInstallation({
+    backend: options.backend,
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+  });
   const email = 'soak@example.com';
   const password = 'soak-password-long-enough';
   const env = installation.env('soak', 'api,worker', 'default', {
