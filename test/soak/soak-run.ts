@@ -192,6 +192,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     LORE_ADMIN_EMAIL: email,
     LORE_ADMIN_PASSWORD: password,
     LORE_PARSE_CONCURRENCY: '2',
+    // All traffic uses one API key: the per-key limiters (tested elsewhere) would answer 429 to a
+    // steady soak; raise them so the soak measures the server, not the limiter.
+    LORE_RATE_LIMIT_PER_MINUTE: '1000000',
+    LORE_ASK_RATE_LIMIT_PER_MINUTE: '1000000',
   });
   let server: LoreProcess | undefined;
   let db: pg.Client | undefined;
