@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBeirDataset } from '../src/adapters/dataset/beir.reader.js';
-import type { EvaluationDataset } from '../src/core/eval/evaluate.service.js';
+import type { EvaluationDataset } from '../src/core/evaluation/evaluate.service.js';
 
 /** A document or passage as every engine sees it. */
 export interface BenchDoc {
