@@ -90,6 +90,7 @@ export function soakChartSvg(panels: ChartPanel[], caption: string): string {
   const height = panels.length * panelHeight + 24;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<title>${escapeXml(panels.map((p) => p.title).join('; '))}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     ...panels.map((p, i) => panel(p, i * panelHeight)),
     `<text x="${margin.left}" y="${height - 8}" font-size="11" fill="#555">${escapeXml(caption)}</text>`,
