@@ -19,7 +19,7 @@ export interface ChartPanel {
 
 const width = 820;
 const panelHeight = 260;
-const margin = { left: 60, right: 70, top: 34, bottom: 40 };
+const margin = { left: 60, right: 70, top: 44, bottom: 40 };
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[c]!);
@@ -78,8 +78,8 @@ function panel(data: ChartPanel, top: number): string {
   lines.forEach(({ s, max }, i) => {
     out.push(
       `<path d="${path(s.points, sx, sy(max))}" fill="none" stroke="${s.color}" stroke-width="1.6"${s.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
-      `<rect x="${margin.left + 200 + i * 120}" y="${top + 11}" width="12" height="3" fill="${s.color}"/>`,
-      `<text x="${margin.left + 216 + i * 120}" y="${top + 16}" font-size="11">${escapeXml(s.label)}</text>`,
+      `<rect x="${margin.left + i * 110}" y="${top + 29}" width="12" height="3" fill="${s.color}"/>`,
+      `<text x="${margin.left + 16 + i * 110}" y="${top + 34}" font-size="11">${escapeXml(s.label)}</text>`,
     );
   });
   return out.join('\n');
