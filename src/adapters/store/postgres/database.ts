@@ -11,6 +11,9 @@ export type Queryable = Pick<pg.Pool, 'query'>;
 // bigint (count(*), bigserial) as JS numbers: Lore's counts and ids stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
+/** How often a busy backend checks that its client is still connected (ms). */
+export const clientCheckIntervalMs = 1_000;
+
 export interface PgPoolOptions {
   url: string;
   /** Connections kept by this process (LORE_DB_POOL_SIZE). */
@@ -37,6 +40,11 @@ export function createPool(options: PgPoolOptions): PgPool {
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 5_000,
     keepAlive: true,
+    // A backend busy on a statement (a lock wait, CREATE INDEX CONCURRENTLY, a long query) only
+    // notices that its client died (SIGKILL) when it next talks to it: without this check it keeps
+    // its locks and its connection slot for as long as the statement runs, and the restarted
+    // process queues behind it. PostgreSQL 14+ polls the socket every interval and ends it.
+    options: `-c client_connection_check_interval=${clientCheckIntervalMs}`,
   });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
