@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readBeirDataset } from '../src/adapters/dataset/beir.reader.js';
-import type { EvaluationDataset } from '../src/core/eval/evaluate.service.js';
+import type { EvaluationDataset } from '../src/core/evaluation/evaluate.service.js';
+import { buildDomainCorpus } from './scale-corpus.js';
 
 /** A document or passage as every engine sees it. */
 export interface BenchDoc {
@@ -24,13 +25,15 @@ export interface BenchCorpus {
   qrels?: EvaluationDataset['qrels'];
   /** How the corpus was made, for the report. */
   description: string;
-  /** What `loadCorpus` needs to rebuild it in another process: `scifact` or `large:<size>`. */
+  /** What `loadCorpus` needs to rebuild it in another process: `scifact`, `large:<size>` or `domains:<size>`. */
   spec: string;
 }
 
 /** Loads a corpus from its spec (see BenchCorpus.spec). */
 export function loadCorpus(dir: string, spec: string): BenchCorpus {
   if (spec === 'scifact') return loadScifact(dir);
+  if (spec.startsWith('domains:'))
+    return buildDomainCorpus(dir, Number(spec.slice('domains:'.length))).corpus;
   const size = Number(spec.replace(/^large:/, ''));
   if (!spec.startsWith('large:') || !Number.isInteger(size)) throw new Error(`unknown corpus spec ${spec}`);
   return buildLargeCorpus(dir, size).corpus;

@@ -10,7 +10,7 @@ import { PgLexicalRetriever } from '../src/adapters/store/postgres/pg.lexical-re
 import { PgQueue } from '../src/adapters/store/postgres/pg.queue.js';
 import { VectorIndexes, vectorShape } from '../src/adapters/store/postgres/pg-vector-indexes.js';
 import { vectorLiteral } from '../src/adapters/store/postgres/rows.js';
-import { percentile } from '../src/core/eval/metrics.js';
+import { percentile } from '../src/core/evaluation/metrics.js';
 import { defaultBm25Params } from '../src/core/search/bm25.js';
 import { analyze } from '../src/core/text/analyzer.js';
 import { ingestJobKind } from '../src/worker/ingest-job.runner.js';

@@ -1,4 +1,4 @@
-import { ndcgAt } from '../src/core/eval/metrics.js';
+import { ndcgAt } from '../src/core/evaluation/metrics.js';
 import { type BenchCorpus, type BenchQuery, seededRandom } from './corpus.js';
 import type { EngineName, SearchEngine } from './engines/engine.js';
 import { createEngine } from './engines/index.js';

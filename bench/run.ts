@@ -9,18 +9,26 @@ import { denseEngineNames } from './engines/dense-engine.js';
 import type { EngineName } from './engines/engine.js';
 import { engineNames } from './engines/index.js';
 import { type HttpBenchResult, httpMarkdown, runHttpBench } from './http.bench.js';
+import {
+  type LexicalScaleResult,
+  lexicalScaleMarkdown,
+  runLexicalScaleBench,
+} from './lexical-scale.bench.js';
 import { machineInfo } from './machine.js';
 import { PeakRssSampler } from './memory.js';
 import { type PostgresBenchResult, postgresMarkdown, runPostgresBench } from './postgres.bench.js';
 import type { QueryCorpusResult } from './query.bench.js';
 import { runQueryBench } from './query.bench.js';
 import { type BenchReport, toMarkdown, writeReport } from './report.js';
+import { buildDomainCorpus } from './scale-corpus.js';
 
 const usage = `usage: npm run bench -- [options]
-  --only query|ingest|dense|http|postgres   run one part (default: the first four; postgres only on request)
+  --only query|ingest|dense|http|postgres|lexical-scale   run one part (default: the first four;
+                        postgres and lexical-scale only on request)
   --rounds N            timed passes over the queries (default 5)
   --warmup N            untimed passes before timing (default 1)
   --size N              passages in the large corpus (default 100000)
+  --corpus domains|mixed  large corpus: sentences shuffled within each domain (default) or across all (before 2026-12)
   --budget S            seconds one engine may spend on one pass over the queries (default 15)
   --no-isolate          skip the per-engine memory measurement in fresh processes
   --engines a,b         engines to compare (default lore,fts5,minisearch)
@@ -41,6 +49,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
     size: { type: 'string', default: '100000' },
+    corpus: { type: 'string', default: 'domains' },
     budget: { type: 'string', default: '15' },
     'no-isolate': { type: 'boolean', default: false },
     engines: { type: 'string', default: engineNames.join(',') },
@@ -73,11 +82,17 @@ if (values.help) {
   process.stdout.write(`${usage}\n`);
   process.exit(0);
 }
-if (values.only !== undefined && !['query', 'ingest', 'dense', 'http', 'postgres'].includes(values.only)) {
-  fail('--only must be query, ingest, dense, http or postgres');
+if (
+  values.only !== undefined &&
+  !['query', 'ingest', 'dense', 'http', 'postgres', 'lexical-scale'].includes(values.only)
+) {
+  fail('--only must be query, ingest, dense, http, postgres or lexical-scale');
 }
-const runs = (part: 'query' | 'ingest' | 'dense' | 'http' | 'postgres') =>
-  part === 'postgres' ? values.only === 'postgres' : values.only === undefined || values.only === part;
+const runs = (part: 'query' | 'ingest' | 'dense' | 'http' | 'postgres' | 'lexical-scale') =>
+  part === 'postgres' || part === 'lexical-scale'
+    ? values.only === part
+    : values.only === undefined || values.only === part;
+if (values.corpus !== 'domains' && values.corpus !== 'mixed') fail('--corpus must be domains or mixed');
 const rounds = positive('rounds', values.rounds);
 const warmup = positive('warmup', values.warmup, 0);
 const size = positive('size', values.size, 1000);
@@ -96,9 +111,10 @@ try {
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const dir = datasetsDir();
 if (runs('query') || runs('ingest') || runs('http')) {
-  requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', ...(runs('ingest') ? ['documents'] : [])]);
+  requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', 'clapnq', ...(runs('ingest') ? ['documents'] : [])]);
 }
 if (runs('postgres')) requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa']);
+if (runs('lexical-scale')) requireDatasets(dir, ['scifact', 'cacm', 'pubmedqa', 'clapnq']);
 
 const started = performance.now();
 const sampler = new PeakRssSampler(50);
@@ -106,6 +122,7 @@ const report: BenchReport & {
   dense?: DenseSetResult[];
   http?: HttpBenchResult;
   postgres?: PostgresBenchResult;
+  lexicalScale?: LexicalScaleResult;
 } = {
   machine: machineInfo(),
   options: { rounds, warmup, size, budgetMs, engines, only: values.only ?? 'all', datasets: dir },
@@ -119,7 +136,8 @@ if (runs('query') && scifact) {
   const options = { engines, rounds, warmup, budgetMs, isolate, k: 10, sampler, log };
   log(`query latency: ${scifact.description}`);
   query.push(await runQueryBench(scifact, options));
-  const large = buildLargeCorpus(dir, size).corpus;
+  const large =
+    values.corpus === 'mixed' ? buildLargeCorpus(dir, size).corpus : buildDomainCorpus(dir, size).corpus;
   log(`query latency: ${large.description}`);
   query.push(await runQueryBench(large, options));
   report.query = query;
@@ -159,6 +177,11 @@ if (runs('postgres')) {
     log,
   });
 }
+if (runs('lexical-scale')) {
+  // --size defaults to 100,000 for the query part; the scale target is 1M passages.
+  const scale = values.size === '100000' ? 1_000_000 : size;
+  report.lexicalScale = runLexicalScaleBench({ datasetsDir: dir, size: scale, rounds, warmup, log });
+}
 await sampler.close();
 report.durationSeconds = (performance.now() - started) / 1000;
 
@@ -166,7 +189,8 @@ const markdown =
   toMarkdown(report) +
   (report.dense ? `${denseMarkdown(report.dense).join('\n')}\n` : '') +
   (report.http ? `${httpMarkdown(report.http).join('\n')}\n` : '') +
-  (report.postgres ? `${postgresMarkdown(report.postgres).join('\n')}\n` : '');
+  (report.postgres ? `${postgresMarkdown(report.postgres).join('\n')}\n` : '') +
+  (report.lexicalScale ? `${lexicalScaleMarkdown(report.lexicalScale).join('\n')}\n` : '');
 process.stdout.write(markdown);
 if (!values['no-write']) {
   const resultsDir = fileURLToPath(new URL('./results', import.meta.url));

@@ -1,4 +1,4 @@
-import { percentile } from '../src/core/eval/metrics.js';
+import { percentile } from '../src/core/evaluation/metrics.js';
 
 export interface LatencySummary {
   count: number;

@@ -15,9 +15,13 @@ import type { GenerateStream } from '../ports/language-model.port.js';
 import { createEmbedder, createLanguageModel, createModelRoutes, createReranker } from './providers.js';
 
 const chatStream = () =>
-  loadRecordedResponse(new URL('../adapters/llm/__fixtures__/chat-stream-with-usage.json', import.meta.url));
+  loadRecordedResponse(
+    new URL('../adapters/providers/llm/__fixtures__/chat-stream-with-usage.json', import.meta.url),
+  );
 const overloaded = () =>
-  loadRecordedResponse(new URL('../adapters/embed/__fixtures__/error-overloaded.json', import.meta.url));
+  loadRecordedResponse(
+    new URL('../adapters/providers/embed/__fixtures__/error-overloaded.json', import.meta.url),
+  );
 const messages = [{ role: 'user' as const, content: 'Hello!' }];
 
 const servers: RecordedHttpServer[] = [];

@@ -1,15 +1,15 @@
-import { AiSdkEmbedder } from '../adapters/ai-sdk/ai-sdk.embedder.js';
-import { AiSdkLanguageModel } from '../adapters/ai-sdk/ai-sdk.language-model.js';
-import { AiSdkReranker } from '../adapters/ai-sdk/ai-sdk.reranker.js';
+import { AiSdkEmbedder } from '../adapters/providers/ai-sdk/ai-sdk.embedder.js';
+import { AiSdkLanguageModel } from '../adapters/providers/ai-sdk/ai-sdk.language-model.js';
+import { AiSdkReranker } from '../adapters/providers/ai-sdk/ai-sdk.reranker.js';
 import {
   apiKeyVariable,
   type ProviderConnection,
   type ProviderName,
-} from '../adapters/ai-sdk/provider-registry.js';
-import { LocalOnnxEmbedder } from '../adapters/embed/local-onnx.embedder.js';
-import { FallbackLanguageModel } from '../adapters/llm/fallback.language-model.js';
-import { LocalGgufLanguageModel } from '../adapters/llm/local-gguf.language-model.js';
-import { LocalCrossEncoderReranker } from '../adapters/rerank/local-cross-encoder.reranker.js';
+} from '../adapters/providers/ai-sdk/provider-registry.js';
+import { LocalOnnxEmbedder } from '../adapters/providers/embed/local-onnx.embedder.js';
+import { FallbackLanguageModel } from '../adapters/providers/llm/fallback.language-model.js';
+import { LocalGgufLanguageModel } from '../adapters/providers/llm/local-gguf.language-model.js';
+import { LocalCrossEncoderReranker } from '../adapters/providers/rerank/local-cross-encoder.reranker.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import type { EmbeddingProfile } from '../config/provider-config.schema.js';
 import { chatProvider } from '../config/provider-settings.js';

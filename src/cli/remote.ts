@@ -1,4 +1,5 @@
 import { apiError, createLoreClient, type LoreApiClient } from '../client/lore-client.js';
+import { loadConfig } from '../config/load-config.js';
 import { LoreError } from '../core/errors.js';
 import type { GlobalOptions } from './context.js';
 
@@ -7,13 +8,12 @@ import type { GlobalOptions } from './context.js';
  * `--api-key` or LORE_API_KEY); undefined for the local data folder.
  */
 export function remoteClient(global: GlobalOptions): LoreApiClient | undefined {
-  const server = global.server ?? process.env.LORE_SERVER_URL;
-  if (!server) return undefined;
-  if (!/^https?:\/\//.test(server)) {
-    throw new LoreError('invalid_request', `--server must be an http(s) URL, got ${server}`);
-  }
-  const token = global.apiKey ?? process.env.LORE_API_KEY;
-  return createLoreClient({ baseUrl: server, ...(token ? { token } : {}) });
+  const { serverUrl, apiKey } = loadConfig(process.env, {
+    ...(global.server ? { serverUrl: global.server } : {}),
+    ...(global.apiKey ? { apiKey: global.apiKey } : {}),
+  });
+  if (!serverUrl) return undefined;
+  return createLoreClient({ baseUrl: serverUrl, ...(apiKey ? { token: apiKey } : {}) });
 }
 
 /** Collection ids for names, through the API (names the caller cannot read are reported as missing). */

@@ -201,7 +201,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["AskEvent"];
                     };
                 };
                 /** @description The request is malformed; the message says what to fix */
@@ -281,7 +281,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "text/event-stream": string;
+                        "text/event-stream": components["schemas"]["AskEvent"];
                     };
                 };
                 /** @description The request is malformed; the message says what to fix */
@@ -5137,8 +5137,12 @@ export interface components {
         };
         Error: {
             error: {
-                /** @example invalid_request */
-                code: string;
+                /**
+                 * @description a stable machine-readable code
+                 * @example invalid_request
+                 * @enum {string}
+                 */
+                code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
                 message: string;
                 requestId: string;
             };
@@ -5159,6 +5163,120 @@ export interface components {
             updatedAfter?: string;
             /** Format: date-time */
             updatedBefore?: string;
+        };
+        /** @description one server-sent event of a streamed answer (the SSE event name is `type`) */
+        AskEvent: {
+            /** @enum {string} */
+            type: "sources-found";
+            sources: components["schemas"]["Source"][];
+        } | {
+            /** @enum {string} */
+            type: "table-computed";
+            computation: components["schemas"]["TableComputation"];
+        } | {
+            /** @enum {string} */
+            type: "answer-delta";
+            text: string;
+        } | {
+            /** @enum {string} */
+            type: "citation-added";
+            citation: components["schemas"]["Citation"];
+        } | {
+            /** @enum {string} */
+            type: "answer-end";
+            /** @enum {string} */
+            mode: "generated" | "extractive" | "computed" | "abstained";
+            answer: string;
+            citations: components["schemas"]["Citation"][];
+            computation?: components["schemas"]["TableComputation"];
+            /** @description the model that answered, after routing and fallback */
+            model?: string;
+            usage?: {
+                inputTokens?: number;
+                outputTokens?: number;
+            };
+            costUsd?: number;
+            route?: {
+                /** @enum {string} */
+                size: "small" | "large";
+                /** @enum {string} */
+                reason: "requested" | "configured" | "short-question" | "long-question" | "complex-question" | "no-small-model";
+            };
+            questionId: string;
+            conversationId?: string;
+            latencyMs: number;
+        } | {
+            /** @enum {string} */
+            type: "answer-error";
+            /** @enum {string} */
+            code: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
+            message: string;
+        };
+        Source: {
+            n: number;
+            documentId: string;
+            title: string;
+            fileName: string;
+            chunkId: number;
+            page?: number;
+            slide?: number;
+            sheet?: string;
+            start: number;
+            end: number;
+            text: string;
+        };
+        TableComputation: {
+            /** @enum {string} */
+            status: "computed" | "refused" | "ambiguous";
+            /** @description why the table does not say (refused, ambiguous) */
+            reason?: string;
+            /** @description the computation in plain words */
+            statement?: string;
+            value?: number | string;
+            display?: string;
+            unit?: string;
+            /** @enum {string} */
+            planner?: "rules" | "model";
+            /** @description the validated table query plan */
+            plan?: {
+                [key: string]: unknown;
+            };
+            table?: {
+                id: string;
+                documentId: string;
+                sheet: string;
+                fileName: string;
+                title: string;
+            };
+            /** @description the rows used, e.g. "rows 14–37" */
+            rows?: string;
+            rowCount?: number;
+            groups?: {
+                key: string;
+                value: number | string | null;
+                display: string;
+                rowCount: number;
+            }[];
+            labels?: string[];
+            labelColumn?: string;
+        };
+        Citation: components["schemas"]["Source"] & {
+            quote: string;
+            table?: components["schemas"]["TableCitation"];
+        };
+        /** @description set when the answer was computed over a table */
+        TableCitation: {
+            tableId: string;
+            sheet: string;
+            /** @description the sheet rows the computation used, e.g. "rows 14–37" */
+            rowsLabel: string;
+            rowCount: number;
+            columns: string[];
+            /** @description at most 50 of the rows used, with their sheet row number and displayed cells */
+            rows: {
+                n: number;
+                cells: string[];
+            }[];
         };
         AskRequest: {
             question: string;
@@ -5416,37 +5534,6 @@ export interface components {
             mode?: string;
             questionId?: string;
             createdAt: string;
-        };
-        Citation: components["schemas"]["Source"] & {
-            quote: string;
-            table?: components["schemas"]["TableCitation"];
-        };
-        /** @description set when the answer was computed over a table */
-        TableCitation: {
-            tableId: string;
-            sheet: string;
-            /** @description the sheet rows the computation used, e.g. "rows 14–37" */
-            rowsLabel: string;
-            rowCount: number;
-            columns: string[];
-            /** @description at most 50 of the rows used, with their sheet row number and displayed cells */
-            rows: {
-                n: number;
-                cells: string[];
-            }[];
-        };
-        Source: {
-            n: number;
-            documentId: string;
-            title: string;
-            fileName: string;
-            chunkId: number;
-            page?: number;
-            slide?: number;
-            sheet?: string;
-            start: number;
-            end: number;
-            text: string;
         };
         Feedback: {
             questionId: string;

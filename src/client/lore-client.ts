@@ -1,6 +1,6 @@
 import createClient, { type Client } from 'openapi-fetch';
-import { LoreError } from '../core/errors.js';
-import type { paths } from './api.js';
+import type { components, paths } from './api.js';
+import { apiError } from './api-errors.js';
 import { readSse } from './sse.js';
 
 export type LoreApiClient = Client<paths>;
@@ -22,27 +22,22 @@ export function createLoreClient(options: LoreClientOptions): LoreApiClient {
   });
 }
 
-/** The error of a failed API call as a LoreError with the server's code and message. */
-export function apiError(error: unknown, response: Response): LoreError {
-  const body = error as { error?: { code?: string; message?: string } } | undefined;
-  const message = body?.error?.message ?? `${response.status} ${response.statusText}`;
-  const code = body?.error?.code;
-  return new LoreError(
-    code === 'not_found' || code === 'invalid_request' || code === 'forbidden' || code === 'unauthenticated'
-      ? code
-      : 'provider_error',
-    `server: ${message}`,
-  );
-}
+export { apiError, streamError } from './api-errors.js';
 
 export type AskRequestBody = paths['/api/v1/ask']['post']['requestBody']['content']['application/json'];
 
-/** Asks over the API and yields the SSE events as parsed objects (`type` is the event name). */
+/** One event of a streamed answer, typed from the API document (`AskEvent`). */
+export type AskStreamEvent = components['schemas']['AskEvent'];
+
+/**
+ * Asks over the API and yields the SSE events as parsed objects (`type` is the event name); an
+ * `answer-error` event is yielded too (see `streamError` to turn it into a LoreError).
+ */
 export async function* askStream(
   client: LoreApiClient,
   body: AskRequestBody,
   signal?: AbortSignal,
-): AsyncGenerator<{ type: string } & Record<string, unknown>> {
+): AsyncGenerator<AskStreamEvent> {
   const { response, error } = await client.POST('/api/v1/ask', {
     body,
     parseAs: 'stream',
@@ -50,6 +45,6 @@ export async function* askStream(
   });
   if (!response.ok || !response.body) throw apiError(error, response);
   for await (const message of readSse(response.body)) {
-    yield { ...(JSON.parse(message.data) as Record<string, unknown>), type: message.event };
+    yield { ...(JSON.parse(message.data) as object), type: message.event } as AskStreamEvent;
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { embeddingProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { embeddingProviderNames } from '../adapters/providers/ai-sdk/provider-names.js';
+import { clientConfigShape, clientEnvNames } from './client-config.schema.js';
 import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
@@ -196,6 +197,7 @@ export const configSchema = z.object({
   ...providerConfigShape,
   ...identityConfigShape,
   ...webConfigShape,
+  ...clientConfigShape,
 
   answerSources: integer(1, 50).default(8).describe('LORE_ANSWER_SOURCES: passages given to the model'),
   tableAnswers: z
@@ -303,6 +305,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   ...providerEnvNames,
   ...identityEnvNames,
   ...webEnvNames,
+  ...clientEnvNames,
   answerSources: ['LORE_ANSWER_SOURCES'],
   abstainBelow: ['LORE_ABSTAIN_BELOW'],
   tableAnswers: ['LORE_TABLE_ANSWERS'],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { chatProviderNames, rerankProviderNames } from '../adapters/ai-sdk/provider-names.js';
+import { chatProviderNames, rerankProviderNames } from '../adapters/providers/ai-sdk/provider-names.js';
 import { queryTransforms } from '../core/search/query-transform.js';
 
 /*

@@ -1,4 +1,4 @@
-import { apiKeyVariable } from '../adapters/ai-sdk/provider-names.js';
+import { apiKeyVariable } from '../adapters/providers/ai-sdk/provider-names.js';
 import type { LoreConfig } from './config.schema.js';
 
 /** The chat provider in effect: LORE_LLM_PROVIDER, else openai-compatible when LORE_LLM_BASE_URL is set. */

@@ -1,47 +1,48 @@
 /**
  * The one error type of Lore. Every failure that crosses a module boundary is a LoreError with a
- * stable `code`; the HTTP layer maps codes to statuses in one place (see `httpStatusFor`).
+ * stable `code` from this list; the HTTP layer maps codes to statuses in one place
+ * (`src/server/http-errors.ts`).
  */
-export const errorCodes = {
+export const errorCodes = [
   // Input files
-  unsupported_format: 415,
-  file_too_large: 413,
-  too_many_pages: 413,
-  too_many_documents: 413,
-  file_encrypted: 422,
-  password_incorrect: 422,
-  file_corrupt: 422,
-  file_truncated: 422,
-  file_empty: 422,
-  parse_timeout: 422,
-  parse_out_of_memory: 422,
-  parse_failed: 422,
+  'unsupported_format',
+  'file_too_large',
+  'too_many_pages',
+  'too_many_documents',
+  'file_encrypted',
+  'password_incorrect',
+  'file_corrupt',
+  'file_truncated',
+  'file_empty',
+  'parse_timeout',
+  'parse_out_of_memory',
+  'parse_failed',
   // Requests and configuration
-  invalid_request: 400,
-  invalid_config: 500,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  uri_too_long: 414,
-  headers_too_large: 431,
-  request_timeout: 408,
-  rate_limited: 429,
+  'invalid_request',
+  'invalid_config',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'uri_too_long',
+  'headers_too_large',
+  'request_timeout',
+  'rate_limited',
   // Providers and storage
-  provider_error: 502,
-  provider_unavailable: 503,
-  storage_error: 500,
+  'provider_error',
+  'provider_unavailable',
+  'storage_error',
   /** The database cannot be reached or is locked for longer than the wait allows; retry later. */
-  storage_unavailable: 503,
+  'storage_unavailable',
   /** No space left where the database or the original files are written. */
-  storage_full: 507,
-  cancelled: 499,
-  internal: 500,
-} as const;
+  'storage_full',
+  'cancelled',
+  'internal',
+] as const;
 
-export type ErrorCode = keyof typeof errorCodes;
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface LoreErrorOptions {
   cause?: unknown;
@@ -83,11 +84,6 @@ export class LoreError extends Error {
   }
 }
 
-/** HTTP status for an error code: the single place where codes meet HTTP. */
-export function httpStatusFor(code: ErrorCode): number {
-  return errorCodes[code];
-}
-
 /** Recognises a library's failure (a driver error, an errno) and names it as a LoreError. */
 export type ErrorTranslator = (error: unknown) => LoreError | undefined;
 
@@ -111,4 +107,9 @@ export function toLoreError(error: unknown, fallback: ErrorCode = 'internal'): L
   }
   const message = error instanceof Error ? error.message : String(error);
   return new LoreError(fallback, message, { cause: error });
+}
+
+/** True for a string that is one of Lore's error codes (e.g. read from a response body). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
 }

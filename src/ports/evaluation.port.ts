@@ -1,4 +1,4 @@
-import type { EvaluationReport } from '../core/eval/evaluate.service.js';
+import type { EvaluationReport } from '../core/evaluation/evaluate.service.js';
 
 export type EvaluationState = 'queued' | 'running' | 'done' | 'failed';
 

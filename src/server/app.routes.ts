@@ -1,13 +1,13 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { LoreApp } from '../app/create-app.js';
 import type { Logger } from '../app/logger.js';
-import { httpStatusFor } from '../core/errors.js';
+import { LoreError } from '../core/errors.js';
 import { createAuthKit } from './auth/auth-kit.js';
 import { authenticate } from './auth/authenticate.middleware.js';
 import { rateLimit } from './auth/rate-limit.js';
 import { corsAllowList, securityHeaders } from './auth/security-headers.middleware.js';
 import type { AppEnv } from './http-env.js';
-import { requestError } from './http-errors.js';
+import { errorReply } from './http-errors.js';
 import { jsonBody } from './json-body.middleware.js';
 import { respondWithOpenAiError } from './openai/openai.wire.js';
 import { createRouter, openApiInfo, registerSecuritySchemes } from './openapi.js';
@@ -46,28 +46,11 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   const { logger } = options;
   const http = createRouter();
   registerOps(http, app, { ...options.ops, ...(logger ? { logger } : {}) });
-  http.onError((error, c) => {
-    if (isOpenAiPath(c.req.path)) return respondWithOpenAiError(c, error);
-    const loreError = requestError(error);
-    const requestId = c.get('requestId') ?? crypto.randomUUID();
-    const status = httpStatusFor(loreError.code) as 400;
-    if (status >= 500) logger?.error({ requestId, code: loreError.code, err: error }, 'request failed');
-    const message = status >= 500 && loreError.code === 'internal' ? 'internal error' : loreError.message;
-    const retryAfter = loreError.details.retryAfterSeconds;
-    if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
-    return c.json({ error: { code: loreError.code, message, requestId } }, status);
-  });
+  http.onError((error, c) =>
+    isOpenAiPath(c.req.path) ? respondWithOpenAiError(c, error) : errorReply(c, error, logger),
+  );
   http.notFound((c) =>
-    c.json(
-      {
-        error: {
-          code: 'not_found',
-          message: `no route ${c.req.method} ${c.req.path}`,
-          requestId: c.get('requestId') ?? crypto.randomUUID(),
-        },
-      },
-      404,
-    ),
+    errorReply(c, new LoreError('not_found', `no route ${c.req.method} ${c.req.path}`), logger),
   );
   const auth = createAuthKit(app, options.setupToken ? { setupToken: options.setupToken } : {});
   http.use(securityHeaders({ isSecure: (c) => auth.origin(c).secure }));

@@ -1,6 +1,10 @@
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Logger } from '../app/logger.js';
 import { type ErrorCode, LoreError, toLoreError } from '../core/errors.js';
 
+/** The code of a status Hono's own exceptions carry. */
 const codeForStatus: Record<number, ErrorCode> = {
   400: 'invalid_request',
   401: 'unauthenticated',
@@ -33,4 +37,60 @@ export function requestError(error: unknown): LoreError {
     return new LoreError(code, /json/i.test(message) ? `body: malformed JSON (${message})` : message);
   }
   return toLoreError(error);
+}
+
+/** The HTTP status of every error code: the single place where codes meet HTTP. */
+const statusOf: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
+  unsupported_format: 415,
+  file_too_large: 413,
+  too_many_pages: 413,
+  too_many_documents: 413,
+  file_encrypted: 422,
+  password_incorrect: 422,
+  file_corrupt: 422,
+  file_truncated: 422,
+  file_empty: 422,
+  parse_timeout: 422,
+  parse_out_of_memory: 422,
+  parse_failed: 422,
+  invalid_request: 400,
+  invalid_config: 500,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
+  rate_limited: 429,
+  provider_error: 502,
+  provider_unavailable: 503,
+  storage_error: 500,
+  storage_unavailable: 503,
+  storage_full: 507,
+  // Not a registered status: the client went away (nginx's convention); rarely reaches a client.
+  cancelled: 499 as ContentfulStatusCode,
+  internal: 500,
+};
+
+/** HTTP status for an error code. */
+export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
+  return statusOf[code];
+}
+
+/**
+ * The one error response of the REST API: `{error:{code,message,requestId}}` with the code's status
+ * and `Retry-After` when the error carries one; 5xx are logged, internal messages not shown.
+ */
+export function errorReply(c: Context, error: unknown, logger?: Logger): Response {
+  const loreError = requestError(error);
+  const requestId = (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
+  const status = httpStatusFor(loreError.code);
+  if (status >= 500) logger?.error({ requestId, code: loreError.code, err: error }, 'request failed');
+  const message = status >= 500 && loreError.code === 'internal' ? 'internal error' : loreError.message;
+  const retryAfter = loreError.details.retryAfterSeconds;
+  if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
+  return c.json({ error: { code: loreError.code, message, requestId } }, status);
 }

@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { httpStatusFor } from '../core/errors.js';
-import { requestError } from './http-errors.js';
+import { httpStatusFor, requestError } from './http-errors.js';
 import { jsonBody } from './json-body.middleware.js';
 import { createRouter } from './openapi.js';
 

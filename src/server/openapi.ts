@@ -1,11 +1,13 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import { LoreError } from '../core/errors.js';
+import { errorCodes, LoreError } from '../core/errors.js';
 import type { AppEnv } from './http-env.js';
 
 export const ErrorSchema = z
   .object({
     error: z.object({
-      code: z.string().openapi({ example: 'invalid_request' }),
+      code: z
+        .enum(errorCodes)
+        .openapi({ example: 'invalid_request', description: 'a stable machine-readable code' }),
       message: z.string(),
       requestId: z.string(),
     }),

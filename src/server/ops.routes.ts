@@ -5,6 +5,7 @@ import type { Logger } from '../app/logger.js';
 import { LoreMetrics } from '../app/metrics.js';
 import { ProviderHealth } from '../app/provider-health.js';
 import { checkReadiness } from '../app/readiness.js';
+import { LoreError } from '../core/errors.js';
 import type { AppEnv } from './http-env.js';
 import { requestLog } from './request-log.middleware.js';
 
@@ -50,16 +51,7 @@ export function registerOps(http: Hono<AppEnv>, app: OpsApp, options: OpsOptions
   http.get('/metrics', async (c) => {
     const token = app.config.metricsToken;
     if (token && !sameSecret(c.req.header('authorization') ?? '', `Bearer ${token}`)) {
-      return c.json(
-        {
-          error: {
-            code: 'unauthenticated',
-            message: 'send Authorization: Bearer <LORE_METRICS_TOKEN>',
-            requestId: c.get('requestId'),
-          },
-        },
-        401,
-      );
+      throw new LoreError('unauthenticated', 'send Authorization: Bearer <LORE_METRICS_TOKEN>');
     }
     const text = await ops.metrics.render();
     return c.body(text, 200, { 'Content-Type': ops.metrics.contentType, 'Cache-Control': 'no-store' });

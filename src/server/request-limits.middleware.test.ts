@@ -1,8 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { httpStatusFor } from '../core/errors.js';
 import type { AppEnv } from './http-env.js';
-import { requestError } from './http-errors.js';
+import { httpStatusFor, requestError } from './http-errors.js';
 import { requestLimits } from './request-limits.middleware.js';
 
 function testApp() {

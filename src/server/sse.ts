@@ -1,7 +1,12 @@
+import type { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { ChatEvent } from '../core/conversation/chat.service.js';
 import { toLoreError } from '../core/errors.js';
+import type { AskEventSchema } from './ask-events.schema.js';
+
+/** An event as the API documents it; the compiler checks that every chat event is one. */
+type AskEventData = z.infer<typeof AskEventSchema>;
 
 /**
  * Streams chat events as SSE (`event:` is the event type, `data:` its JSON). The first event (the
@@ -20,13 +25,18 @@ export async function streamChat(
     stream.onAbort(() => controller.abort());
     try {
       for (let next = first; !next.done; next = await events.next()) {
-        await stream.writeSSE({ event: next.value.type, data: JSON.stringify(next.value) });
+        const event: AskEventData = next.value;
+        await stream.writeSSE({ event: event.type, data: JSON.stringify(event) });
       }
     } catch (error) {
       const loreError = toLoreError(error);
       await stream.writeSSE({
         event: 'answer-error',
-        data: JSON.stringify({ type: 'answer-error', code: loreError.code, message: loreError.message }),
+        data: JSON.stringify({
+          type: 'answer-error',
+          code: loreError.code,
+          message: loreError.message,
+        } satisfies AskEventData),
       });
     }
   });

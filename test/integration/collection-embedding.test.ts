@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TinyOnnxModel, writeTinyOnnxModel } from '../../src/adapters/embed/testing/tiny-onnx-model.js';
+import {
+  type TinyOnnxModel,
+  writeTinyOnnxModel,
+} from '../../src/adapters/providers/embed/testing/tiny-onnx-model.js';
 import { CollectionEmbeddings } from '../../src/core/index-generation/collection-embeddings.service.js';
 import { createRoutes } from '../../src/server/app.routes.js';
 import { EmbeddingGenerationRunner } from '../../src/worker/embedding-generation.runner.js';

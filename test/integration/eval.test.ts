@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readBeirDataset } from '../../src/adapters/dataset/beir.reader.js';
-import { evaluate } from '../../src/core/eval/evaluate.service.js';
+import { evaluate } from '../../src/core/evaluation/evaluate.service.js';
 import { datasetsDir, describeWithDatasets } from '../fixtures/datasets.js';
 import { createTestApp } from '../fixtures/test-app.js';
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TinyOnnxModel, writeTinyOnnxModel } from '../../src/adapters/embed/testing/tiny-onnx-model.js';
+import {
+  type TinyOnnxModel,
+  writeTinyOnnxModel,
+} from '../../src/adapters/providers/embed/testing/tiny-onnx-model.js';
 import { embeddingText } from '../../src/core/ingest/ingest.service.js';
 import { SearchService } from '../../src/core/search/search.service.js';
 import type { Reranker } from '../../src/ports/reranker.port.js';

@@ -135,6 +135,7 @@ describe('MCP server through the official MCP client', () => {
     });
     expect(result.isError).toBe(true);
     expect((result.content as { text: string }[])[0]?.text).toContain('no collection nope');
+    expect(result.structuredContent).toMatchObject({ error: { code: 'not_found' } });
   });
 
   it('refuses requests from a page on another origin (DNS rebinding)', async () => {

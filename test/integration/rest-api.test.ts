@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { askStream, createLoreClient, type LoreApiClient } from '../../src/client/lore-client.js';
 import { readSse } from '../../src/client/sse.js';
 import { createRoutes } from '../../src/server/app.routes.js';
+import { AskEventSchema } from '../../src/server/ask-events.schema.js';
 import { IngestJobRunner } from '../../src/worker/ingest-job.runner.js';
 import { runCli } from '../fixtures/cli.js';
 import { createTestApp } from '../fixtures/test-app.js';
@@ -137,6 +138,8 @@ describe('REST API', () => {
     );
     const end = first.at(-1)!;
     expect(end).toMatchObject({ type: 'answer-end', mode: 'extractive', conversationId: expect.any(String) });
+    if (end.type !== 'answer-end') throw new Error('the stream did not end with answer-end');
+    for (const event of [...first]) expect(() => AskEventSchema.parse(event)).not.toThrow();
     const conversationId = end.conversationId as string;
 
     const followUp = [];
@@ -156,7 +159,7 @@ describe('REST API', () => {
     expect(conversation.data?.title).toBe('When does the staff kitchen close?');
 
     const feedback = await client.POST('/api/v1/feedback', {
-      body: { questionId: end.questionId as string, rating: 'up', comment: 'exactly right' },
+      body: { questionId: end.questionId, rating: 'up', comment: 'exactly right' },
     });
     expect(feedback.response.status).toBe(204);
     const summary = await client.GET('/api/v1/analytics/summary', { params: { query: {} } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ChunkDraft } from '../../src/core/document.js';
-import type { EvaluationReport } from '../../src/core/eval/evaluate.service.js';
+import type { EvaluationReport } from '../../src/core/evaluation/evaluate.service.js';
 import type { DocumentWrite } from '../../src/ports/store.port.js';
 import { type BackendUnderTest, backends, type OpenBackend } from '../fixtures/backends.js';
 import { describeRequiring } from '../fixtures/datasets.js';

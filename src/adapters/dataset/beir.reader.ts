@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { LoreError } from '../../core/errors.js';
 
-import type { EvaluationDataset } from '../../core/eval/evaluate.service.js';
+import type { EvaluationDataset } from '../../core/evaluation/evaluate.service.js';
 
 /**
  * Reads a dataset in BEIR layout: `corpus.jsonl[.gz]`, `queries.jsonl`, `qrels/<split>.tsv`.

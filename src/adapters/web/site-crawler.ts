@@ -87,6 +87,7 @@ export class SiteCrawler {
       if (!rules) {
         await this.pause(host, lastRequest, this.options.crawlDelayMs, request.signal);
         rules = await readRobots(this.deps.fetcher, origin, this.options.userAgent);
+        lastRequest.set(host, Date.now());
         robots.set(origin, rules);
       }
       if (!rules.allowed(url)) {
@@ -103,6 +104,7 @@ export class SiteCrawler {
         request.signal,
       );
       const { outcome, links } = await this.page(url, request);
+      lastRequest.set(host, Date.now());
       this.record(pages, outcome, request);
       if (depth >= limits.depth) continue;
       for (const link of links) {
@@ -175,6 +177,7 @@ export class SiteCrawler {
       .filter((source) => source !== start.href && (!limits.sameHost || new URL(source).host === start.host));
   }
 
+  /** Waits until `delayMs` after the previous request to `host` ended (so a slow server gets more room). */
   private async pause(
     host: string,
     last: Map<string, number>,

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { askStream } from '../../client/lore-client.js';
+import { type AskStreamEvent, askStream, streamError } from '../../client/lore-client.js';
 import type { AskEvent } from '../../core/answer/ask.service.js';
 import { locationLabel } from '../../core/answer/citation.js';
-import { LoreError } from '../../core/errors.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { remoteClient, remoteCollectionIds } from '../remote.js';
 import { type FilterOptions, toFilter } from './search.command.js';
@@ -41,10 +40,9 @@ export function registerAsk(program: Command, global: () => GlobalOptions): void
           controller.signal,
         );
         for await (const event of events) {
-          if (event.type === 'answer-error')
-            throw new LoreError('provider_error', `server: ${String(event.message)}`);
+          if (event.type === 'answer-error') throw streamError(event);
           if (options.json) process.stdout.write(`${JSON.stringify(event)}\n`);
-          else printEvent(event as unknown as AskEvent);
+          else printEvent(event);
         }
         return;
       }
@@ -64,7 +62,7 @@ export function registerAsk(program: Command, global: () => GlobalOptions): void
     });
 }
 
-function printEvent(event: AskEvent): void {
+function printEvent(event: AskEvent | AskStreamEvent): void {
   if (event.type === 'answer-delta') process.stdout.write(event.text);
   if (event.type !== 'answer-end') return;
   process.stdout.write('\n');

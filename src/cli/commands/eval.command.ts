@@ -6,7 +6,7 @@ import { readBeirDataset } from '../../adapters/dataset/beir.reader.js';
 import { createApp, type LoreApp } from '../../app/create-app.js';
 import { loadConfig } from '../../config/load-config.js';
 import { LoreError } from '../../core/errors.js';
-import { type EvaluationReport, evaluate } from '../../core/eval/evaluate.service.js';
+import { type EvaluationReport, evaluate } from '../../core/evaluation/evaluate.service.js';
 import {
   type QueryTransform,
   QueryTransformingSearch,

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { findMissingModelFiles } from '../../adapters/embed/local-onnx.embedder.js';
-import { checkGgufFile, LocalGgufLanguageModel } from '../../adapters/llm/local-gguf.language-model.js';
-import { LocalCrossEncoderReranker } from '../../adapters/rerank/local-cross-encoder.reranker.js';
+import { findMissingModelFiles } from '../../adapters/providers/embed/local-onnx.embedder.js';
+import {
+  checkGgufFile,
+  LocalGgufLanguageModel,
+} from '../../adapters/providers/llm/local-gguf.language-model.js';
+import { LocalCrossEncoderReranker } from '../../adapters/providers/rerank/local-cross-encoder.reranker.js';
 import type { LoreApp } from '../../app/create-app.js';
 import { createProfileEmbedder, embeddingProfiles } from '../../app/providers.js';
 import type { LoreConfig } from '../../config/config.schema.js';

@@ -1,3 +1,12 @@
+import {
+  FieldIndex,
+  impactOf,
+  Postings,
+  tableFreqs,
+  tableLengthShift,
+  tableLengths,
+} from './bm25-postings.js';
+import { MaxScoreScorer, type QueryList } from './max-score.js';
 import { type SlotHit, TopK } from './top-k.js';
 
 /** A hit with the share of the coverage terms it contains (see `SearchOptions.coverageTerms`). */
@@ -13,6 +22,11 @@ export interface SearchOptions {
    * terms weigh 0.1. Used to tell whether a passage is about the question at all.
    */
   coverageTerms?: readonly string[];
+  /**
+   * `auto` (default) prunes with MaxScore when the query's lists are long enough to pay for it;
+   * `exhaustive` scores every posting (the reference the pruned scorer is tested against).
+   */
+  strategy?: 'auto' | 'exhaustive' | 'pruned';
 }
 
 /** BM25 parameters (Lucene formula). */
@@ -26,48 +40,8 @@ export interface Bm25Params {
 /** Lucene/Anserini defaults measured best on BEIR-style abstracts; see docs/benchmarks.md. */
 export const defaultBm25Params: Bm25Params = { k1: 0.9, b: 0.4, fieldWeights: { title: 1, body: 1 } };
 
-class Postings {
-  slots = new Int32Array(4);
-  freqs = new Uint16Array(4);
-  /** tf / (tf + k1·(1 − b + b·dl/avgdl)) per posting, refreshed when lengths change. */
-  impacts = new Float32Array(4);
-  size = 0;
-  /** Postings of live slots: the document frequency (tombstones whose terms were given are not counted). */
-  live = 0;
-
-  add(slot: number, freq: number): void {
-    if (this.size === this.slots.length) {
-      const slots = new Int32Array(this.size * 2);
-      slots.set(this.slots);
-      this.slots = slots;
-      const freqs = new Uint16Array(this.size * 2);
-      freqs.set(this.freqs);
-      this.freqs = freqs;
-      this.impacts = new Float32Array(this.size * 2);
-    }
-    this.slots[this.size] = slot;
-    this.freqs[this.size] = Math.min(freq, 65_535);
-    this.size++;
-    this.live++;
-  }
-}
-
-class FieldIndex {
-  readonly postings = new Map<string, Postings>();
-  lengths = new Float32Array(1024);
-  norms = new Float32Array(1024);
-  totalLength = 0;
-  /** Documents with a non-empty field (Lucene's docCount). */
-  docCount = 0;
-
-  grow(capacity: number): void {
-    if (capacity <= this.lengths.length) return;
-    const lengths = new Float32Array(capacity);
-    lengths.set(this.lengths);
-    this.lengths = lengths;
-    this.norms = new Float32Array(capacity);
-  }
-}
+/** Below this many postings in a query's lists, scoring them all is cheaper than pruning (measured). */
+const pruneAbove = 20_000;
 
 /**
  * An in-memory BM25 index over documents with named fields, scored as the weighted sum of each
@@ -75,26 +49,35 @@ class FieldIndex {
  * Removal leaves a tombstone in the postings; given the removed document's terms, the statistics
  * (document count, lengths, document frequencies) drop it at once, so scores equal those of an index
  * built from the live documents only. Without them the statistics keep counting it (as Lucene does
- * until a merge).
+ * until a merge). Adding a document appends to its terms' lists and costs nothing else: the tf part
+ * is computed at query time from the current average length, and pruning bounds stay valid as the
+ * average drifts.
  *
  * @example
  * const index = new Bm25Index(defaultBm25Params);
  * const slot = index.add({ title: ['cat'], body: ['cat', 'sat'] });
- * index.search(['cat'], 10); // [{ slot, score }]
+ * index.search(['cat'], 10); // [{ slot, score, coverage }]
  */
 export class Bm25Index {
   private readonly fields = new Map<string, FieldIndex>();
+  private readonly scorer: MaxScoreScorer;
   private deleted = new Uint8Array(1024);
   private capacity = 1024;
   private slotCount = 0;
   private deletedCount = 0;
-  private normsDirty = true;
   private scores = new Float64Array(1024);
-  private matched = new Float32Array(1024);
   private touched = new Int32Array(1024);
 
   constructor(private readonly params: Bm25Params) {
-    for (const name of Object.keys(params.fieldWeights)) this.fields.set(name, new FieldIndex());
+    for (const name of Object.keys(params.fieldWeights)) {
+      this.fields.set(name, new FieldIndex(params.k1, params.b));
+    }
+    this.scorer = new MaxScoreScorer(params.k1, params.b);
+  }
+
+  /** Postings read in full by the last pruned search (for tests and profiling). */
+  get lastScanned(): number {
+    return this.scorer.scanned;
   }
 
   /** Number of slots ever added, tombstones included. */
@@ -125,10 +108,9 @@ export class Bm25Index {
           postings = new Postings();
           field.postings.set(term, postings);
         }
-        postings.add(slot, freq);
+        postings.add(slot, freq, terms.length, field.boundImpact(Math.min(freq, 65_535), terms.length));
       }
     }
-    this.normsDirty = true;
     return slot;
   }
 
@@ -159,7 +141,6 @@ export class Bm25Index {
         if (postings) postings.live--;
       }
     }
-    this.normsDirty = true;
   }
 
   isDeleted(slot: number): boolean {
@@ -169,45 +150,75 @@ export class Bm25Index {
   /** Top `k` slots for analysed query terms, with their coverage of `options.coverageTerms`. */
   search(queryTerms: readonly string[], k: number, options: SearchOptions = {}): ScoredHit[] {
     if (k <= 0 || queryTerms.length === 0 || this.slotCount === 0) return [];
-    if (this.normsDirty) this.computeImpacts();
     const queryFreqs = new Map<string, number>();
     for (const term of queryTerms) queryFreqs.set(term, (queryFreqs.get(term) ?? 0) + 1);
-    const coverageTerms = new Set(options.coverageTerms ?? []);
+    const lists = this.queryLists(queryFreqs);
+    const top = new TopK(k);
+    const allow = options.allow;
+    const deleted = this.deleted;
+    const strategy = options.strategy ?? 'auto';
+    const postings = lists.reduce((sum, list) => sum + list.size, 0);
+    if (strategy === 'pruned' || (strategy === 'auto' && postings > pruneAbove)) {
+      this.scorer.collect(lists, top, (slot) => deleted[slot] === 0 && (!allow || allow(slot)));
+    } else {
+      this.collectAll(lists, top, allow);
+    }
+    return this.withCoverage(top.result(), queryFreqs, options.coverageTerms ?? []);
+  }
 
-    const scores = this.scores;
-    const matched = this.matched;
-    const touched = this.touched;
-    let touchedCount = 0;
+  /** The query's posting lists in scoring order: fields in index order, then terms in query order. */
+  private queryLists(queryFreqs: ReadonlyMap<string, number>): QueryList[] {
+    const lists: QueryList[] = [];
     for (const [name, field] of this.fields) {
       const weight = this.params.fieldWeights[name] ?? 0;
       if (weight === 0 || field.docCount === 0) continue;
+      let scale = 0;
+      let table: Float32Array | undefined;
       for (const [term, queryFreq] of queryFreqs) {
         const postings = field.postings.get(term);
         if (!postings || postings.live === 0) continue;
+        if (scale === 0) scale = field.boundScale();
+        table ??= field.impacts();
         const df = postings.live;
         const idf = Math.log(1 + (field.docCount - df + 0.5) / (df + 0.5));
         const termWeight = weight * idf * queryFreq;
-        const coverageWeight = name === 'body' && coverageTerms.has(term) ? Math.max(idf, 0.1) : 0;
-        const slots = postings.slots;
-        const impacts = postings.impacts;
-        const size = postings.size;
-        for (let i = 0; i < size; i++) {
-          const slot = slots[i]!;
-          const current = scores[slot]!;
-          if (current === 0) touched[touchedCount++] = slot;
-          scores[slot] = current + termWeight * impacts[i]!;
-        }
-        if (coverageWeight > 0) {
-          for (let i = 0; i < size; i++) {
-            const slot = slots[i]!;
-            matched[slot] = matched[slot]! + coverageWeight;
-          }
-        }
+        lists.push({
+          slots: postings.slots,
+          freqs: postings.freqs,
+          postingLengths: postings.lengths,
+          table,
+          size: postings.size,
+          blockMax: postings.blockMax,
+          lengths: field.lengths,
+          average: field.average,
+          weight: termWeight,
+          bound: termWeight * scale,
+        });
       }
     }
+    return lists;
+  }
 
-    const top = new TopK(k);
-    const allow = options.allow;
+  /** Every posting of every list, summed per slot in list order (the exhaustive reference). */
+  private collectAll(lists: readonly QueryList[], top: TopK, allow: SearchOptions['allow']): void {
+    const { k1, b } = this.params;
+    const scores = this.scores;
+    const touched = this.touched;
+    let touchedCount = 0;
+    for (const { slots, freqs, postingLengths, table, size, lengths, average, weight } of lists) {
+      for (let i = 0; i < size; i++) {
+        const slot = slots[i]!;
+        const current = scores[slot]!;
+        if (current === 0) touched[touchedCount++] = slot;
+        const tf = freqs[i]!;
+        const length = postingLengths[i]!;
+        const impact =
+          tf < tableFreqs && length < tableLengths
+            ? table[(tf << tableLengthShift) | length]!
+            : impactOf(tf, lengths[slot]!, k1, b, average);
+        scores[slot] = current + weight * impact;
+      }
+    }
     for (let i = 0; i < touchedCount; i++) {
       const slot = touched[i]!;
       const score = scores[slot]!;
@@ -215,34 +226,36 @@ export class Bm25Index {
       if (this.deleted[slot] === 1 || (allow && !allow(slot))) continue;
       top.push(slot, score);
     }
-    let coverageTotal = 0;
-    for (const term of coverageTerms) coverageTotal += Math.max(this.idf('body', term), 0.1);
-    const hits = top.result().map((hit) => ({
-      ...hit,
-      coverage: coverageTotal === 0 ? 0 : Math.min(1, matched[hit.slot]! / coverageTotal),
-    }));
-    for (let i = 0; i < touchedCount; i++) matched[touched[i]!] = 0;
-    return hits;
   }
 
-  /** Recomputes every posting's length-normalised term weight after the average length moved. */
-  private computeImpacts(): void {
-    const { k1, b } = this.params;
-    for (const field of this.fields.values()) {
-      const average = field.docCount === 0 ? 1 : field.totalLength / field.docCount;
-      const norms = field.norms;
-      for (let slot = 0; slot < this.slotCount; slot++) {
-        norms[slot] = k1 * (1 - b + (b * field.lengths[slot]!) / average);
-      }
-      for (const postings of field.postings.values()) {
-        const { slots, freqs, impacts, size } = postings;
-        for (let i = 0; i < size; i++) {
-          const tf = freqs[i]!;
-          impacts[i] = tf / (tf + norms[slots[i]!]!);
-        }
+  /**
+   * The hits with their coverage: the IDF-weighted share (float32 sums, in query-term order) of the
+   * coverage terms that are query terms found in the hit's body.
+   */
+  private withCoverage(
+    hits: SlotHit[],
+    queryFreqs: ReadonlyMap<string, number>,
+    coverageTerms: readonly string[],
+  ): ScoredHit[] {
+    const wanted = new Set(coverageTerms);
+    let total = 0;
+    for (const term of wanted) total += Math.max(this.idf('body', term), 0.1);
+    const body = this.fields.get('body');
+    const present: { postings: Postings; weight: number }[] = [];
+    if (body && (this.params.fieldWeights.body ?? 0) !== 0 && body.docCount > 0) {
+      for (const term of queryFreqs.keys()) {
+        const postings = body.postings.get(term);
+        if (postings && postings.live > 0 && wanted.has(term))
+          present.push({ postings, weight: Math.max(this.idf('body', term), 0.1) });
       }
     }
-    this.normsDirty = false;
+    return hits.map((hit) => {
+      let matched = 0;
+      for (const { postings, weight } of present) {
+        if (contains(postings, hit.slot)) matched = Math.fround(matched + weight);
+      }
+      return { ...hit, coverage: total === 0 ? 0 : Math.min(1, matched / total) };
+    });
   }
 
   private ensureCapacity(needed: number): void {
@@ -254,9 +267,22 @@ export class Bm25Index {
     deleted.set(this.deleted);
     this.deleted = deleted;
     this.scores = new Float64Array(capacity);
-    this.matched = new Float32Array(capacity);
     this.touched = new Int32Array(capacity);
     this.capacity = capacity;
-    this.normsDirty = true;
   }
+}
+
+/** Binary search of a slot in a posting list. */
+function contains(postings: Postings, slot: number): boolean {
+  const { slots } = postings;
+  let low = 0;
+  let high = postings.size - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const at = slots[middle]!;
+    if (at === slot) return true;
+    if (at < slot) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }

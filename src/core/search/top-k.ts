@@ -18,6 +18,14 @@ export class TopK {
     this.scores = new Float64Array(Math.max(1, k));
   }
 
+  /**
+   * The score a new candidate must beat once the heap is full (-Infinity before). Candidates offered
+   * in increasing slot order enter only with a strictly higher score, since ties go to the lower slot.
+   */
+  get threshold(): number {
+    return this.size < this.k ? Number.NEGATIVE_INFINITY : this.scores[0]!;
+  }
+
   /** Offers a candidate; cheap rejection once the heap is full. */
   push(slot: number, score: number): void {
     if (this.k <= 0) return;

@@ -3,6 +3,7 @@ import { columnMentions, type Mention, valueMentions } from './column-mentions.j
 import type { Aggregate, PlanFilter, TablePlan } from './query-plan.js';
 import { datesIn, numbersIn, type Token, tokenize } from './question-terms.js';
 import { isDateType, isNumericType, type LoadedTable, type TableColumn } from './table.records.js';
+import { absentValue, unknownQualifiedAmount } from './unknown-terms.js';
 
 /** What the rules made of a question over one table. */
 export type RuleOutcome =
@@ -336,6 +337,13 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
           ? next
           : undefined;
     if (word && (word.quoted || /^\p{Lu}/u.test(word.raw)) && !values.some((v) => v.start === word.index)) {
+      const held = absentValue(table, mention.column, word.raw);
+      if (held)
+        return {
+          kind: 'refusal',
+          reason: `no row has ${column.name} “${word.raw}” (${column.name} values include ${held.join(', ')})`,
+          score: score + 2,
+        };
       addFilter({ column: column.name, op: 'eq', value: word.raw }, mention.column, [
         mention.start,
         word.index,
@@ -406,7 +414,16 @@ export function parseQuestion(question: string, table: LoadedTable): RuleOutcome
               })`;
           return { kind: 'refusal', reason, score };
         }
-      } else measure = { column: implied, start: -1, end: -1, weight: 0 };
+      } else {
+        const unknown = unknownQualifiedAmount(tokens, [...named, ...values]);
+        if (unknown)
+          return {
+            kind: 'refusal',
+            reason: `the table has no column for ${unknown} (its columns are ${columns.map((c) => c.name).join(', ')})`,
+            score: score + 2,
+          };
+        measure = { column: implied, start: -1, end: -1, weight: 0 };
+      }
     }
   }
   const plan: TablePlan = { filters, aggregate: intent.aggregate };

@@ -6,7 +6,7 @@ import { loreVersion } from '../../app/version.js';
 import type { Citation } from '../../core/answer/citation.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
 import { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
-import { LoreError, toLoreError } from '../../core/errors.js';
+import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import type { SearchFilter } from '../../core/records.js';
 import type { SearchHit } from '../../core/search/search.service.js';
@@ -33,6 +33,14 @@ const Span = {
 const instructions =
   'Lore answers from the documents of a knowledge base. Use `search` to find passages, `ask` for an answer with numbered citations, `list_collections` to see what you can read.';
 
+/** A tool error result carrying Lore's error code. */
+interface ToolFailure {
+  [key: string]: unknown;
+  isError: true;
+  content: { type: 'text'; text: string }[];
+  structuredContent: { error: { code: ErrorCode; message: string } };
+}
+
 /**
  * An MCP server for one caller: tools `list_collections`, `search` and `ask`, all bounded by the
  * collections the principal may read (a collection it cannot read is reported as not found).
@@ -53,14 +61,23 @@ export function createLoreMcpServer(
     const found = await models.readableCollection(principal, collection);
     return app.access.readFilter(principal, { collectionIds: [found.id] });
   };
-  /** LoreError messages reach the client as tool errors; anything else is logged and reported as internal. */
-  const safely = async <T>(tool: string, run: () => Promise<T>): Promise<T> => {
+  /**
+   * A failed tool call as an MCP tool error that keeps Lore's error code (in `structuredContent`,
+   * which MCP does not validate for errors); anything unexpected is logged and reported as internal.
+   */
+  const safely = async <T>(tool: string, run: () => Promise<T>): Promise<T | ToolFailure> => {
     try {
       return await run();
     } catch (error) {
-      if (LoreError.is(error) && error.code !== 'internal') throw new Error(error.message);
-      options.logger?.error({ tool, err: error, code: toLoreError(error).code }, 'MCP tool failed');
-      throw new Error('internal error');
+      const loreError = toLoreError(error);
+      if (loreError.code === 'internal')
+        options.logger?.error({ tool, err: error, code: loreError.code }, 'MCP tool failed');
+      const message = loreError.code === 'internal' ? 'internal error' : loreError.message;
+      return {
+        isError: true,
+        content: [{ type: 'text', text: message }],
+        structuredContent: { error: { code: loreError.code, message } },
+      };
     }
   };
 

@@ -2,9 +2,8 @@ import type { Context } from 'hono';
 import type { Citation } from '../../core/answer/citation.js';
 import type { ChatEvent } from '../../core/conversation/chat.service.js';
 import type { KnowledgeModel } from '../../core/conversation/knowledge-models.js';
-import { httpStatusFor } from '../../core/errors.js';
 import type { TokenUsage } from '../../ports/language-model.port.js';
-import { requestError } from '../http-errors.js';
+import { httpStatusFor, requestError } from '../http-errors.js';
 
 /** OpenAI's `usage` object. */
 export interface CompletionUsage {

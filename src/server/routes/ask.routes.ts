@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LoreApp } from '../../app/create-app.js';
 import { queryTransforms } from '../../core/search/query-transform.js';
+import { AskEventSchema } from '../ask-events.schema.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
 import { FilterSchema, IdText, QueryText } from '../schemas.js';
@@ -35,7 +36,7 @@ const postAsk = createRoute({
   security: signedIn,
   request: { body: { content: { 'application/json': { schema: AskBody } }, required: true } },
   responses: {
-    200: { description: sseDescription, content: { 'text/event-stream': { schema: z.string() } } },
+    200: { description: sseDescription, content: { 'text/event-stream': { schema: AskEventSchema } } },
     ...commonErrors,
   },
 });
@@ -53,7 +54,7 @@ const getAsk = createRoute({
     }),
   },
   responses: {
-    200: { description: sseDescription, content: { 'text/event-stream': { schema: z.string() } } },
+    200: { description: sseDescription, content: { 'text/event-stream': { schema: AskEventSchema } } },
     ...commonErrors,
   },
 });

@@ -80,3 +80,57 @@ describe('assignCitations', () => {
     expect(assignCitations(segments, [a, b])).toEqual([a, b, b]);
   });
 });
+
+describe('AnswerView of a table answer', () => {
+  it('shows the computation, the sheet and the rows used', () => {
+    const cited: Citation = {
+      ...citation(1, 'rows 2–3'),
+      fileName: 'orders.csv',
+      sheet: 'orders.csv',
+      table: {
+        tableId: 't1',
+        sheet: 'orders.csv',
+        rowsLabel: 'rows 2–3',
+        rowCount: 2,
+        columns: ['Order', 'Region', 'Amount'],
+        rows: [
+          { n: 2, cells: ['A-1', 'West', '€120.00'] },
+          { n: 3, cells: ['A-3', 'West', '€250.00'] },
+        ],
+      },
+    };
+    const turn: Turn = {
+      key: 't',
+      question: 'Total of column Amount for region West',
+      answer: 'The total is 370.00 EUR [1].',
+      citations: [cited],
+      status: 'done',
+      mode: 'computed',
+      computation: {
+        status: 'computed',
+        statement: 'Sum of Amount over 2 rows where Region = West',
+        planner: 'rules',
+      },
+    };
+    render(<AnswerView turn={turn} onCite={() => undefined} />);
+    expect(screen.getByTestId('answer-mode').textContent).toContain('Exact answer');
+    expect(screen.queryByTestId('computation-planner')).toBeNull();
+    expect(screen.getByText(/sheet orders\.csv · rows 2–3 \(2 rows used\)/)).toBeTruthy();
+    expect(screen.getAllByRole('row')).toHaveLength(3);
+    expect(screen.getByRole('cell', { name: '€250.00' })).toBeTruthy();
+  });
+
+  it('says when the model wrote the query', () => {
+    const turn: Turn = {
+      key: 't',
+      question: 'Average amount per region',
+      answer: 'West: 185.00 EUR …',
+      citations: [],
+      status: 'done',
+      mode: 'computed',
+      computation: { status: 'computed', planner: 'model' },
+    };
+    render(<AnswerView turn={turn} onCite={() => undefined} />);
+    expect(screen.getByTestId('computation-planner').textContent).toContain('written by the model');
+  });
+});

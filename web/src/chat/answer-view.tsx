@@ -2,6 +2,7 @@ import { type ReactNode, useState } from 'react';
 import { Icon } from '../components/icons.js';
 import { api, type Citation, errorText, unwrap } from '../lib/api.js';
 import { type AnswerSegment, locationOf, segmentAnswer } from './answer-text.js';
+import { TableComputationView, type TurnComputation } from './table-computation.js';
 
 export interface Turn {
   key: string;
@@ -15,6 +16,8 @@ export interface Turn {
   error?: string;
   /** Sources found before the answer started (shown as "searching" context). */
   sourceCount?: number;
+  /** Set when the question was routed to a table (from the `table-computed` event). */
+  computation?: TurnComputation;
 }
 
 interface AnswerProps {
@@ -80,6 +83,7 @@ export function AnswerView({ turn, selected, onCite, onRetry, onStop }: AnswerPr
           )}
           {streaming && turn.answer !== '' && <span className="caret" aria-hidden="true" />}
         </div>
+        <TableComputationView computation={turn.computation} citations={turn.citations} />
         {turn.error && (
           <p className="error-note" role="alert">
             {turn.error}
@@ -137,6 +141,12 @@ function ModeNote({ turn }: { turn: Turn }) {
     note = (
       <>
         <strong>No answer</strong> · the documents do not say
+      </>
+    );
+  else if (turn.mode === 'computed')
+    note = (
+      <>
+        <strong>Exact answer</strong> · computed over the table's rows, not estimated by a model
       </>
     );
   else if (turn.mode === 'generated' && turn.model) note = <>Answered by {turn.model}</>;

@@ -1,6 +1,6 @@
 import type { Middleware } from 'openapi-fetch';
 import type { components, paths } from '../../../src/client/api.js';
-import { createLoreClient, type LoreApiClient } from '../../../src/client/lore-client.js';
+import { apiError, createLoreClient, type LoreApiClient } from '../../../src/client/lore-client.js';
 import { readSse } from '../../../src/client/sse.js';
 
 export type Schemas = components['schemas'];
@@ -79,11 +79,9 @@ export function unwrap<T>(result: { data?: T; error?: unknown; response: Respons
 }
 
 export function failureOf(error: unknown, response: Response): ApiFailure {
-  const body = error as { error?: { code?: string; message?: string } } | undefined;
-  const code = body?.error?.code ?? (response.status === 404 ? 'not_found' : 'http_error');
-  const message = body?.error?.message ?? `the server answered ${response.status} ${response.statusText}`;
-  if (code === 'unauthenticated') window.dispatchEvent(new CustomEvent('lore:signed-out'));
-  return new ApiFailure(describeError(code, message), code, response.status);
+  const failure = apiError(error, response);
+  if (failure.code === 'unauthenticated') window.dispatchEvent(new CustomEvent('lore:signed-out'));
+  return new ApiFailure(describeError(failure.code, failure.message), failure.code, response.status);
 }
 
 /** Any error as a sentence for the page. */

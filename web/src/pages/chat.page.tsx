@@ -2,10 +2,19 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { askStream } from '../../../src/client/lore-client.js';
 import { AnswerView, type Turn } from '../chat/answer-view.js';
 import { SourceViewer } from '../chat/source-viewer.js';
+import type { TurnComputation } from '../chat/table-computation.js';
 import { ErrorNote } from '../components/feedback.js';
 import { Icon } from '../components/icons.js';
 import { TryLoreDocs } from '../components/try-docs.js';
-import { api, type Citation, type Collection, errorText, type Message, unwrap } from '../lib/api.js';
+import {
+  api,
+  type Citation,
+  type Collection,
+  describeError,
+  errorText,
+  type Message,
+  unwrap,
+} from '../lib/api.js';
 import { linkHandler, navigate } from '../lib/router.js';
 import { useAsync } from '../lib/use-async.js';
 
@@ -75,22 +84,18 @@ export function ChatPage({ conversationId }: { conversationId?: string | undefin
         );
         for await (const event of stream) {
           if (event.type === 'sources-found') {
-            const count = (event.sources as unknown[]).length;
+            const count = event.sources.length;
             updateTurn(key, (turn) => ({ ...turn, sourceCount: count }));
+          } else if (event.type === 'table-computed') {
+            const computation: TurnComputation = event.computation;
+            updateTurn(key, (turn) => ({ ...turn, computation }));
           } else if (event.type === 'answer-delta') {
-            updateTurn(key, (turn) => ({ ...turn, answer: turn.answer + String(event.text) }));
+            updateTurn(key, (turn) => ({ ...turn, answer: turn.answer + event.text }));
           } else if (event.type === 'citation-added') {
-            const citation = event.citation as Citation;
+            const citation = event.citation;
             updateTurn(key, (turn) => ({ ...turn, citations: [...turn.citations, citation] }));
           } else if (event.type === 'answer-end') {
-            const end = event as unknown as {
-              mode: string;
-              answer: string;
-              citations: Citation[];
-              model?: string;
-              questionId: string;
-              conversationId?: string;
-            };
+            const end = event;
             updateTurn(key, (turn) => ({
               ...turn,
               status: 'done',
@@ -109,7 +114,7 @@ export function ChatPage({ conversationId }: { conversationId?: string | undefin
             updateTurn(key, (turn) => ({
               ...turn,
               status: 'error',
-              error: `The answer failed: ${String(event.message)}`,
+              error: `The answer failed: ${describeError(event.code, event.message)}`,
             }));
           }
         }

@@ -1,47 +1,7 @@
 import type { FeedbackRating, QuestionRecord } from '../../../core/conversation/conversation.records.js';
 import type { AnalyticsStore, QuestionQuery } from '../../../ports/analytics.port.js';
+import { type QuestionRow, toQuestionRecord } from '../question-row.js';
 import type { Queryable } from './database.js';
-import { iso } from './rows.js';
-
-interface QuestionRow {
-  id: string;
-  at: Date;
-  user_id: string | null;
-  conversation_id: string | null;
-  question: string;
-  collection_ids: string[];
-  mode: string;
-  model: string | null;
-  latency_ms: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-  cited_document_ids: string[];
-  feedback: FeedbackRating | null;
-  feedback_comment: string | null;
-  channel: QuestionRecord['channel'];
-}
-
-function toRecord(row: QuestionRow): QuestionRecord {
-  return {
-    id: row.id,
-    at: iso(row.at),
-    ...(row.user_id ? { userId: row.user_id } : {}),
-    ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
-    question: row.question,
-    collectionIds: row.collection_ids,
-    mode: row.mode,
-    ...(row.model ? { model: row.model } : {}),
-    latencyMs: row.latency_ms,
-    ...(row.input_tokens === null ? {} : { inputTokens: row.input_tokens }),
-    ...(row.output_tokens === null ? {} : { outputTokens: row.output_tokens }),
-    ...(row.cost_usd === null ? {} : { costUsd: row.cost_usd }),
-    citedDocumentIds: row.cited_document_ids,
-    ...(row.feedback ? { feedback: row.feedback } : {}),
-    ...(row.feedback_comment ? { feedbackComment: row.feedback_comment } : {}),
-    channel: row.channel,
-  };
-}
 
 /** Question analytics on PostgreSQL (mirrors SqliteAnalyticsStore). */
 export class PgAnalyticsStore implements AnalyticsStore {
@@ -75,7 +35,7 @@ export class PgAnalyticsStore implements AnalyticsStore {
 
   async getQuestion(id: string): Promise<QuestionRecord | undefined> {
     const result = await this.db.query<QuestionRow>('SELECT * FROM questions WHERE id = $1', [id]);
-    return result.rows[0] && toRecord(result.rows[0]);
+    return result.rows[0] && toQuestionRecord(result.rows[0]);
   }
 
   async setFeedback(id: string, rating: FeedbackRating, comment?: string): Promise<void> {
@@ -94,6 +54,6 @@ export class PgAnalyticsStore implements AnalyticsStore {
        ORDER BY at, id COLLATE "C" LIMIT $4 OFFSET $5`,
       [query.from ?? null, query.to ?? null, query.userId ?? null, query.limit ?? null, query.offset ?? 0],
     );
-    return result.rows.map(toRecord);
+    return result.rows.map(toQuestionRecord);
   }
 }

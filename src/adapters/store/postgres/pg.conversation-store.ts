@@ -1,52 +1,7 @@
-import type { Citation } from '../../../core/answer/citation.js';
 import type { Conversation, ConversationMessage } from '../../../core/conversation/conversation.records.js';
 import type { ConversationStore } from '../../../ports/conversation.port.js';
+import { type ConversationRow, type MessageRow, toConversation, toMessage } from '../conversation-rows.js';
 import { inTransaction, type PgPool } from './database.js';
-import { iso } from './rows.js';
-
-interface ConversationRow {
-  id: string;
-  user_id: string | null;
-  title: string;
-  collection_ids: string[];
-  created_at: Date;
-  updated_at: Date;
-}
-
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  citations: Citation[];
-  mode: string | null;
-  question_id: string | null;
-  created_at: Date;
-}
-
-function toConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    ...(row.user_id ? { userId: row.user_id } : {}),
-    title: row.title,
-    collectionIds: row.collection_ids,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-function toMessage(row: MessageRow): ConversationMessage {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    role: row.role,
-    content: row.content,
-    citations: row.citations,
-    ...(row.mode ? { mode: row.mode } : {}),
-    ...(row.question_id ? { questionId: row.question_id } : {}),
-    createdAt: iso(row.created_at),
-  };
-}
 
 /** Conversations and messages on PostgreSQL (mirrors SqliteConversationStore). */
 export class PgConversationStore implements ConversationStore {

@@ -2,65 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { LoreError } from '../../../core/errors.js';
 import type {
   ApiKey,
-  ApiScope,
   ExternalIdentity,
   Group,
-  Role,
   Session,
   User,
 } from '../../../core/identity/identity.records.js';
 import type { IdentityStore, NewUser, UserPatch } from '../../../ports/identity.port.js';
+import { type ApiKeyRow, keyColumns, toApiKey, toUser, type UserRow, userColumns } from '../identity-rows.js';
 import { inTransaction, type PgPool } from './database.js';
 import { iso } from './rows.js';
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  created_at: Date;
-  last_login_at: Date | null;
-}
-
-interface ApiKeyRow {
-  id: string;
-  user_id: string;
-  name: string;
-  prefix: string;
-  scopes: ApiScope[];
-  created_at: Date;
-  expires_at: Date | null;
-  last_used_at: Date | null;
-}
-
-const userColumns = 'id, email, name, role, disabled, created_at, last_login_at';
-const keyColumns = 'id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at';
-
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    disabled: row.disabled,
-    createdAt: iso(row.created_at),
-    ...(row.last_login_at ? { lastLoginAt: iso(row.last_login_at) } : {}),
-  };
-}
-
-function toApiKey(row: ApiKeyRow): ApiKey {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    name: row.name,
-    prefix: row.prefix,
-    scopes: row.scopes,
-    createdAt: iso(row.created_at),
-    ...(row.expires_at ? { expiresAt: iso(row.expires_at) } : {}),
-    ...(row.last_used_at ? { lastUsedAt: iso(row.last_used_at) } : {}),
-  };
-}
 
 const isUniqueViolation = (error: unknown) => (error as { code?: string }).code === '23505';
 

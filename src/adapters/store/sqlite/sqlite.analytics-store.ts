@@ -1,46 +1,7 @@
 import type { FeedbackRating, QuestionRecord } from '../../../core/conversation/conversation.records.js';
 import type { AnalyticsStore, QuestionQuery } from '../../../ports/analytics.port.js';
+import { type QuestionRow, toQuestionRecord } from '../question-row.js';
 import type { SqliteDatabase } from './database.js';
-
-interface QuestionRow {
-  id: string;
-  at: string;
-  user_id: string | null;
-  conversation_id: string | null;
-  question: string;
-  collection_ids: string;
-  mode: string;
-  model: string | null;
-  latency_ms: number;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-  cited_document_ids: string;
-  feedback: FeedbackRating | null;
-  feedback_comment: string | null;
-  channel: QuestionRecord['channel'];
-}
-
-function toRecord(row: QuestionRow): QuestionRecord {
-  return {
-    id: row.id,
-    at: row.at,
-    ...(row.user_id ? { userId: row.user_id } : {}),
-    ...(row.conversation_id ? { conversationId: row.conversation_id } : {}),
-    question: row.question,
-    collectionIds: JSON.parse(row.collection_ids) as string[],
-    mode: row.mode,
-    ...(row.model ? { model: row.model } : {}),
-    latencyMs: row.latency_ms,
-    ...(row.input_tokens === null ? {} : { inputTokens: row.input_tokens }),
-    ...(row.output_tokens === null ? {} : { outputTokens: row.output_tokens }),
-    ...(row.cost_usd === null ? {} : { costUsd: row.cost_usd }),
-    citedDocumentIds: JSON.parse(row.cited_document_ids) as string[],
-    ...(row.feedback ? { feedback: row.feedback } : {}),
-    ...(row.feedback_comment ? { feedbackComment: row.feedback_comment } : {}),
-    channel: row.channel,
-  };
-}
 
 /** Question analytics in the embedded database. */
 export class SqliteAnalyticsStore implements AnalyticsStore {
@@ -75,7 +36,7 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
 
   async getQuestion(id: string): Promise<QuestionRecord | undefined> {
     const row = this.db.prepare('SELECT * FROM questions WHERE id = ?').get(id) as QuestionRow | undefined;
-    return row && toRecord(row);
+    return row && toQuestionRecord(row);
   }
 
   async setFeedback(id: string, rating: FeedbackRating, comment?: string): Promise<void> {
@@ -99,6 +60,6 @@ export class SqliteAnalyticsStore implements AnalyticsStore {
         limit: query.limit ?? -1,
         offset: query.offset ?? 0,
       }) as QuestionRow[];
-    return rows.map(toRecord);
+    return rows.map(toQuestionRecord);
   }
 }

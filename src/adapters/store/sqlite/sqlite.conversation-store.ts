@@ -1,51 +1,7 @@
-import type { Citation } from '../../../core/answer/citation.js';
 import type { Conversation, ConversationMessage } from '../../../core/conversation/conversation.records.js';
 import type { ConversationStore } from '../../../ports/conversation.port.js';
+import { type ConversationRow, type MessageRow, toConversation, toMessage } from '../conversation-rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface ConversationRow {
-  id: string;
-  user_id: string | null;
-  title: string;
-  collection_ids: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface MessageRow {
-  id: string;
-  conversation_id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  citations: string;
-  mode: string | null;
-  question_id: string | null;
-  created_at: string;
-}
-
-function toConversation(row: ConversationRow): Conversation {
-  return {
-    id: row.id,
-    ...(row.user_id ? { userId: row.user_id } : {}),
-    title: row.title,
-    collectionIds: JSON.parse(row.collection_ids) as string[],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toMessage(row: MessageRow): ConversationMessage {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    role: row.role,
-    content: row.content,
-    citations: JSON.parse(row.citations) as Citation[],
-    ...(row.mode ? { mode: row.mode } : {}),
-    ...(row.question_id ? { questionId: row.question_id } : {}),
-    createdAt: row.created_at,
-  };
-}
 
 /** Conversations and messages in the embedded database. */
 export class SqliteConversationStore implements ConversationStore {

@@ -2,64 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { LoreError } from '../../../core/errors.js';
 import type {
   ApiKey,
-  ApiScope,
   ExternalIdentity,
   Group,
-  Role,
   Session,
   User,
 } from '../../../core/identity/identity.records.js';
 import type { IdentityStore, NewUser, UserPatch } from '../../../ports/identity.port.js';
+import { type ApiKeyRow, keyColumns, toApiKey, toUser, type UserRow, userColumns } from '../identity-rows.js';
 import type { SqliteDatabase } from './database.js';
-
-interface UserRow {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: number;
-  created_at: string;
-  last_login_at: string | null;
-}
-
-interface ApiKeyRow {
-  id: string;
-  user_id: string;
-  name: string;
-  prefix: string;
-  scopes: string;
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-}
-
-const userColumns = 'id, email, name, role, disabled, created_at, last_login_at';
-const keyColumns = 'id, user_id, name, prefix, scopes, created_at, expires_at, last_used_at';
-
-function toUser(row: UserRow): User {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    role: row.role,
-    disabled: row.disabled === 1,
-    createdAt: row.created_at,
-    ...(row.last_login_at ? { lastLoginAt: row.last_login_at } : {}),
-  };
-}
-
-function toApiKey(row: ApiKeyRow): ApiKey {
-  return {
-    id: row.id,
-    userId: row.user_id,
-    name: row.name,
-    prefix: row.prefix,
-    scopes: JSON.parse(row.scopes) as ApiScope[],
-    createdAt: row.created_at,
-    ...(row.expires_at ? { expiresAt: row.expires_at } : {}),
-    ...(row.last_used_at ? { lastUsedAt: row.last_used_at } : {}),
-  };
-}
 
 /** Users, groups, sessions and API keys in the embedded database. */
 export class SqliteIdentityStore implements IdentityStore {

@@ -1,9 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FeatureExtractionPipeline } from '@huggingface/transformers';
-import { LoreError } from '../../core/errors.js';
-import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.port.js';
-import { importOptional } from '../optional-module.js';
+import { LoreError } from '../../../core/errors.js';
+import type { Embedder, EmbeddingPurpose } from '../../../ports/embedder.port.js';
+import { importOptional } from '../../optional-module.js';
 
 /** Files a sentence-embedding model folder must contain, relative to the folder. */
 export const requiredModelFiles = [

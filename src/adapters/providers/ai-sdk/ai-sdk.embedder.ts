@@ -1,7 +1,7 @@
 import type { EmbeddingModelV3 } from '@ai-sdk/provider';
 import { embedMany } from 'ai';
-import { LoreError } from '../../core/errors.js';
-import type { Embedder, EmbeddingPurpose } from '../../ports/embedder.port.js';
+import { LoreError } from '../../../core/errors.js';
+import type { Embedder, EmbeddingPurpose } from '../../../ports/embedder.port.js';
 import {
   cancelled,
   type ProviderErrorContext,

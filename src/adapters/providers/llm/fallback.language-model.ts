@@ -1,10 +1,10 @@
-import { LoreError, toLoreError } from '../../core/errors.js';
+import { LoreError, toLoreError } from '../../../core/errors.js';
 import type {
   GenerateRequest,
   GenerateStream,
   LanguageModel,
   TokenUsage,
-} from '../../ports/language-model.port.js';
+} from '../../../ports/language-model.port.js';
 import { deferred } from '../ai-sdk/ai-sdk.language-model.js';
 
 /** Options for {@link FallbackLanguageModel}. */

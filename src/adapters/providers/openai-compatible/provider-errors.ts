@@ -1,5 +1,5 @@
 import { APICallError, InvalidPromptError, RetryError } from 'ai';
-import { LoreError } from '../../core/errors.js';
+import { LoreError } from '../../../core/errors.js';
 
 /** What {@link toProviderError} needs to write a useful, secret-free message. */
 export interface ProviderErrorContext {

@@ -1,6 +1,6 @@
 import type { RerankingModelV3 } from '@ai-sdk/provider';
 import { rerank } from 'ai';
-import type { Reranker } from '../../ports/reranker.port.js';
+import type { Reranker } from '../../../ports/reranker.port.js';
 import {
   cancelled,
   type ProviderErrorContext,

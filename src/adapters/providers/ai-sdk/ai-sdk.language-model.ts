@@ -1,12 +1,12 @@
 import type { LanguageModelV3 } from '@ai-sdk/provider';
 import { streamText } from 'ai';
-import { LoreError } from '../../core/errors.js';
+import { LoreError } from '../../../core/errors.js';
 import type {
   GenerateRequest,
   GenerateStream,
   LanguageModel,
   TokenUsage,
-} from '../../ports/language-model.port.js';
+} from '../../../ports/language-model.port.js';
 import { type ProviderErrorContext, toProviderError } from '../openai-compatible/provider-errors.js';
 import {
   createChatModel,

@@ -1,7 +1,7 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LoreError } from '../../core/errors.js';
+import { LoreError } from '../../../core/errors.js';
 import { findMissingModelFiles, LocalOnnxEmbedder } from './local-onnx.embedder.js';
 import { type TinyOnnxModel, writeTinyOnnxModel } from './testing/tiny-onnx-model.js';
 

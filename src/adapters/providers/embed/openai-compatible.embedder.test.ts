@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoreError } from '../../core/errors.js';
+import { LoreError } from '../../../core/errors.js';
 import {
   loadRecordedResponse,
   type RecordedHttpServer,
   type RecordedResponse,
   startRecordedHttpServer,
-} from '../testing/recorded-http-server.js';
+} from '../../testing/recorded-http-server.js';
 import { OpenAICompatibleEmbedder } from './openai-compatible.embedder.js';
 
 const fixture = (name: string) => loadRecordedResponse(new URL(`./__fixtures__/${name}`, import.meta.url));

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { LoreError } from '../../core/errors.js';
-import type { GenerateStream } from '../../ports/language-model.port.js';
+import { LoreError } from '../../../core/errors.js';
+import type { GenerateStream } from '../../../ports/language-model.port.js';
 import {
   loadRecordedResponse,
   type RecordedHttpServer,
   type RecordedResponse,
   startRecordedHttpServer,
-} from '../testing/recorded-http-server.js';
+} from '../../testing/recorded-http-server.js';
 import { OpenAICompatibleLanguageModel } from './openai-compatible.language-model.js';
 
 const fixture = (name: string) => loadRecordedResponse(new URL(`./__fixtures__/${name}`, import.meta.url));

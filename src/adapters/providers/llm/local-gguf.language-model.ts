@@ -1,16 +1,16 @@
 import { open, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ChatHistoryItem, Llama, LlamaModel } from 'node-llama-cpp';
-import { LoreError } from '../../core/errors.js';
+import { LoreError } from '../../../core/errors.js';
 import type {
   ChatMessage,
   GenerateRequest,
   GenerateStream,
   LanguageModel,
   TokenUsage,
-} from '../../ports/language-model.port.js';
+} from '../../../ports/language-model.port.js';
+import { importOptional } from '../../optional-module.js';
 import { deferred } from '../ai-sdk/ai-sdk.language-model.js';
-import { importOptional } from '../optional-module.js';
 
 /** Options for {@link LocalGgufLanguageModel}. */
 export interface LocalGgufLanguageModelOptions {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenerateStream } from '../../ports/language-model.port.js';
+import type { GenerateStream } from '../../../ports/language-model.port.js';
 import { checkGgufFile, LocalGgufLanguageModel } from './local-gguf.language-model.js';
 
 let folder: string;

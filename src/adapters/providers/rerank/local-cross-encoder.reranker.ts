@@ -1,7 +1,7 @@
 import { basename, resolve } from 'node:path';
 import type { PreTrainedModel, PreTrainedTokenizer, Tensor } from '@huggingface/transformers';
-import { LoreError } from '../../core/errors.js';
-import type { Reranker } from '../../ports/reranker.port.js';
+import { LoreError } from '../../../core/errors.js';
+import type { Reranker } from '../../../ports/reranker.port.js';
 import { findMissingModelFiles, loadLocalModel, requiredModelFiles } from '../embed/local-onnx.embedder.js';
 
 /** Options for {@link LocalCrossEncoderReranker}. */

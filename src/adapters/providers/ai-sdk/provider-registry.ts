@@ -9,8 +9,8 @@ import { createMistral } from '@ai-sdk/mistral';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModelV3, LanguageModelV3, RerankingModelV3 } from '@ai-sdk/provider';
-import { LoreError } from '../../core/errors.js';
-import type { EmbeddingPurpose } from '../../ports/embedder.port.js';
+import { LoreError } from '../../../core/errors.js';
+import type { EmbeddingPurpose } from '../../../ports/embedder.port.js';
 import { parseProviderURL } from '../openai-compatible/provider-errors.js';
 
 import { embeddingProviderNames, type ProviderName, providerNames } from './provider-names.js';

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LoreError } from '../../core/errors.js';
-import type { GenerateStream } from '../../ports/language-model.port.js';
+import { LoreError } from '../../../core/errors.js';
+import type { GenerateStream } from '../../../ports/language-model.port.js';
 import {
   loadRecordedResponse,
   type RecordedHttpServer,
   type RecordedResponse,
   startRecordedHttpServer,
-} from '../testing/recorded-http-server.js';
+} from '../../testing/recorded-http-server.js';
 import { AiSdkEmbedder } from './ai-sdk.embedder.js';
 import { AiSdkLanguageModel } from './ai-sdk.language-model.js';
 import { AiSdkReranker } from './ai-sdk.reranker.js';
