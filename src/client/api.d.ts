@@ -3074,7 +3074,7 @@ export interface paths {
         put?: never;
         /**
          * Upload files; each becomes a durable ingestion job
-         * @description Multipart form: `files` (repeatable), optional `collection` (name; created and owned by the caller when new), optional `tags` (comma separated). Answers 202 with one job per accepted file; a file over the size limit is rejected alone.
+         * @description Multipart form: `files` (repeatable), optional `collection` (name; created and owned by the caller when new), optional `tags` (comma separated). Answers 202 with one job per accepted file. The body is streamed to disk: the first file over LORE_MAX_FILE_BYTES stops the reading with 413 (file_too_large, naming the file and the limit) and nothing from that upload is stored.
          */
         post: {
             parameters: {

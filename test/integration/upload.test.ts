@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRoutes } from '../../src/server/app.routes.js';
+import { uploadStagingDir } from '../../src/server/routes/documents.routes.js';
 import { IngestJobRunner, ingestJobKind } from '../../src/worker/ingest-job.runner.js';
 import { describeWithDatasets, documentPath } from '../fixtures/datasets.js';
 import { createTestApp } from '../fixtures/test-app.js';
@@ -33,20 +34,35 @@ describe('uploads as durable jobs', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'too_many_documents' } });
   });
 
-  it('rejects an oversized file alone and ingests the rest through the queue', async () => {
-    const { app, runner, http, upload } = await setup();
+  it('stops reading at an oversized file with 413 naming it and the limit; nothing is queued or left staged', async () => {
+    const { app, upload } = await setup();
     const response = await upload([
       { name: 'ok.txt', bytes: 'The staff kitchen closes at nine.' },
       { name: 'huge.txt', bytes: 'x'.repeat(5000) },
+    ]);
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('file_too_large');
+    expect(body.error.message).toContain('huge.txt');
+    expect(body.error.message).toContain('4096');
+    expect((await app.queue.counts()).queued).toBe(0);
+    expect(readdirSync(uploadStagingDir(app.config.dataDir))).toEqual([]);
+  });
+
+  it('ingests uploaded files through the queue', async () => {
+    const { app, runner, http, upload } = await setup();
+    const response = await upload([
+      { name: 'ok.txt', bytes: 'The staff kitchen closes at nine.' },
+      { name: 'exact.txt', bytes: 'y'.repeat(4096) },
     ]);
     expect(response.status).toBe(202);
     const body = (await response.json()) as {
       files: { fileName: string; jobId?: string; error?: { code: string } }[];
     };
-    expect(body.files[1]).toMatchObject({ fileName: 'huge.txt', error: { code: 'file_too_large' } });
+    expect(body.files.map((file) => file.fileName)).toEqual(['ok.txt', 'exact.txt']);
     const jobId = body.files[0]?.jobId;
     expect((await app.queue.get(jobId!))?.state).toBe('queued');
-    expect(await runner.drain()).toBe(1);
+    expect(await runner.drain()).toBe(2);
     const job = (await (await http.request(`/api/v1/jobs/${jobId}`)).json()) as {
       state: string;
       progress: { chunks: number };
@@ -54,6 +70,7 @@ describe('uploads as durable jobs', () => {
     expect(job).toMatchObject({ state: 'done', progress: { chunks: 1 } });
     const hits = await app.search.search({ query: 'kitchen closes' });
     expect(hits.hits[0]?.document.fileName).toBe('ok.txt');
+    expect(readdirSync(uploadStagingDir(app.config.dataDir))).toEqual([]);
   });
 
   it('resumes a job whose worker died, without duplicating chunks', async () => {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LoreError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.port.js';
@@ -29,6 +29,25 @@ export class FileBlobStore implements BlobStore {
       throw writeFailure(error, this.root, bytes.byteLength);
     }
     return key;
+  }
+
+  async putFile(source: string, sha256: string): Promise<string> {
+    const path = this.pathOf(sha256);
+    if (await exists(path)) return sha256;
+    const temp = `${path}.${randomUUID()}.tmp`;
+    try {
+      await mkdir(join(this.root, sha256.slice(0, 2)), { recursive: true });
+      // A rename when the staged file is on the same volume; else a copy to a temp name first.
+      await rename(source, path).catch(async (error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EXDEV') throw error;
+        await copyFile(source, temp);
+        await rename(temp, path);
+      });
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw writeFailure(error, this.root, (await stat(source).catch(() => undefined))?.size ?? 0);
+    }
+    return sha256;
   }
 
   async get(key: string): Promise<Uint8Array> {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -65,6 +67,24 @@ export class S3BlobStore implements BlobStore {
       ),
     );
     return key;
+  }
+
+  async putFile(path: string, sha256: string): Promise<string> {
+    if (!keyPattern.test(sha256)) throw new LoreError('invalid_request', `not a blob key: ${sha256}`);
+    if (await this.has(sha256)) return sha256;
+    const { size } = await stat(path);
+    await this.call('store', sha256, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.objectKey(sha256),
+          Body: createReadStream(path),
+          ContentLength: size,
+          ContentType: 'application/octet-stream',
+        }),
+      ),
+    );
+    return sha256;
   }
 
   async get(key: string): Promise<Uint8Array> {

@@ -179,6 +179,7 @@ describe('embedding index generations', () => {
       store,
       blobs: {
         put: async () => 'x',
+        putFile: async () => 'x',
         get: async () => new Uint8Array(),
         has: async () => true,
         delete: async () => undefined,

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
+import type { Context } from 'hono';
 import type { LoreApp } from '../../app/create-app.js';
 import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
 import { requireScope } from '../../core/identity/access.service.js';
@@ -10,6 +11,7 @@ import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, errorResponse, json, signedIn } from '../openapi.js';
 import { ChunkSchema, DocumentSchema, IdParam, IdText } from '../schemas.js';
 import { resolveUploadCollection } from './collection-access.js';
+import { readUploadStream, type StagedUpload, sweepStagedUploads } from './upload-stream.js';
 
 const UploadResultSchema = z
   .object({
@@ -33,7 +35,7 @@ const upload = createRoute({
   tags: ['documents'],
   summary: 'Upload files; each becomes a durable ingestion job',
   description:
-    'Multipart form: `files` (repeatable), optional `collection` (name; created and owned by the caller when new), optional `tags` (comma separated). Answers 202 with one job per accepted file; a file over the size limit is rejected alone.',
+    'Multipart form: `files` (repeatable), optional `collection` (name; created and owned by the caller when new), optional `tags` (comma separated). Answers 202 with one job per accepted file. The body is streamed to disk: the first file over LORE_MAX_FILE_BYTES stops the reading with 413 (file_too_large, naming the file and the limit) and nothing from that upload is stored.',
   security: signedIn,
   request: {
     body: {
@@ -148,33 +150,32 @@ const chunks = createRoute({
 /** Documents: upload (durable jobs), list, get, delete, re-index, download, text and chunks. */
 export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, notify: () => void): void {
   const { maxDocumentsPerUpload, maxFileBytes } = app.config;
-  router.use(
-    '/api/v1/documents',
-    bodyLimit({
-      maxSize: maxFileBytes * maxDocumentsPerUpload + 1024 * 1024,
-      onError: () => {
-        throw new LoreError(
-          'payload_too_large',
-          'the upload is larger than LORE_MAX_FILE_BYTES × LORE_MAX_DOCUMENTS_PER_UPLOAD',
-        );
-      },
-    }),
-  );
+  const stagingDir = uploadStagingDir(app.config.dataDir);
+  void sweepStagedUploads(stagingDir);
   router.openapi(upload, async (c) => {
     const principal = principalOf(c);
-    if (!(c.req.header('content-type') ?? '').startsWith('multipart/form-data')) {
+    const contentType = c.req.header('content-type') ?? '';
+    if (!contentType.startsWith('multipart/form-data')) {
       throw new LoreError('invalid_request', 'send the files as multipart/form-data in the field "files"');
     }
-    const body = await c.req.parseBody({ all: true });
-    const files = [body.files ?? []].flat().filter((entry): entry is File => entry instanceof File);
+    // Streamed to temp files in the data folder; an oversized file stops the reading with 413.
+    const staged = await readUploadStream(c.req.raw.body, contentType, {
+      stagingDir,
+      maxFileBytes,
+      maxFiles: maxDocumentsPerUpload,
+    });
+    try {
+      return await acceptUpload(c, staged, principal);
+    } finally {
+      await staged.discard();
+    }
+  });
+
+  const acceptUpload = async (c: Context<AppEnv>, staged: StagedUpload, principal: Principal) => {
+    const files = staged.files;
     if (files.length === 0)
       throw new LoreError('invalid_request', 'no files: send them in the multipart field "files"');
-    if (files.length > maxDocumentsPerUpload) {
-      throw new LoreError(
-        'too_many_documents',
-        `${files.length} files in one upload; the limit is ${maxDocumentsPerUpload} (LORE_MAX_DOCUMENTS_PER_UPLOAD)`,
-      );
-    }
+    const body = Object.fromEntries(staged.fields);
     const collection = await resolveUploadCollection(app, principal, textField(body.collection));
     const tags = (textField(body.tags) ?? '')
       .split(',')
@@ -184,19 +185,9 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
     const results: z.infer<typeof UploadResultSchema>['files'] = [];
     const storageFailed: LoreError[] = [];
     for (const file of files) {
-      const fileName = safeFileName(file.name);
-      if (file.size > maxFileBytes) {
-        results.push({
-          fileName,
-          error: {
-            code: 'file_too_large',
-            message: `${fileName}: ${file.size} bytes is larger than the limit of ${maxFileBytes} (LORE_MAX_FILE_BYTES)`,
-          },
-        });
-        continue;
-      }
+      const fileName = file.fileName;
       try {
-        const blobKey = await app.blobs.put(new Uint8Array(await file.arrayBuffer()));
+        const blobKey = await app.blobs.putFile(file.path, file.sha256);
         const payload: IngestJobPayload = {
           blobKey,
           fileName,
@@ -230,7 +221,7 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
     const first = storageFailed[0];
     if (first && results.every((result) => result.error)) throw first;
     return c.json({ files: results, collectionId: collection.id }, 202);
-  });
+  };
 
   router.openapi(list, async (c) => {
     const query = c.req.valid('query');
@@ -342,6 +333,11 @@ export async function readable(
   return document;
 }
 
+/** Where uploads are staged while they stream in: inside the data folder, beside the database. */
+export function uploadStagingDir(dataDir: string): string {
+  return join(dataDir, 'tmp', 'uploads');
+}
+
 /** Order key of the ingest jobs of one document (collection + source). */
 function ingestOrderKey(collectionId: string, source: string): string {
   return `ingest:${collectionId}:${source}`;
@@ -349,24 +345,4 @@ function ingestOrderKey(collectionId: string, source: string): string {
 
 function textField(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-/**
- * The last path segment in NFC with control and bidirectional-formatting characters made visible
- * (C0 and DEL as their Unicode control pictures, C1 and bidi marks as U+FFFD), so a name cannot point
- * elsewhere nor spoof its extension (U+202E) in the UI, and the user sees where it was odd; at most
- * 255 code points.
- */
-export function safeFileName(name: string): string {
-  const base = name.normalize('NFC').split(/[\\/]/).pop() ?? '';
-  const visible = base
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is made visible
-    .replace(/[\u0000-\u001f\u007f]/g, (char) =>
-      String.fromCodePoint(0x2400 + (char === '\u007f' ? 0x21 : char.charCodeAt(0))),
-    )
-    .replace(/[\u0080-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '\ufffd')
-    .trim();
-  return visible === '' || visible === '.' || visible === '..'
-    ? 'upload'
-    : [...visible].slice(0, 255).join('');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeFileName } from './documents.routes.js';
+import { safeFileName } from './safe-file-name.js';
 
 describe('safeFileName', () => {
   it('keeps only the last path segment of traversal and absolute names', () => {
