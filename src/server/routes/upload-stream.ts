@@ -87,10 +87,30 @@ export async function readUploadStream(
     );
   }
   const source = Readable.fromWeb(body as WebReadableStream<Uint8Array>);
+  // The whole body is bounded too (every file at the limit plus 1 MiB of fields and part headers), so
+  // a body that never reaches a part (no boundary) cannot be streamed in forever.
+  const maxBodyBytes = options.maxFileBytes * options.maxFiles + 1024 * 1024;
+  let bodyBytes = 0;
+  const metered = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bodyBytes += chunk.byteLength;
+      if (bodyBytes > maxBodyBytes) {
+        abort(
+          new LoreError(
+            'payload_too_large',
+            `body: larger than ${maxBodyBytes} bytes (${options.maxFiles} files of LORE_MAX_FILE_BYTES plus 1 MiB); nothing from this upload was stored`,
+          ),
+        );
+        done();
+        return;
+      }
+      done(null, chunk);
+    },
+  });
   const abort = (failure: LoreError) => {
     // Stop reading: the rest of the body is never pulled from the client. Deferred, because busboy is
     // still inside the chunk that raised the limit and breaks when destroyed there.
-    source.unpipe(parser);
+    metered.unpipe(parser);
     source.pause();
     setImmediate(() => parser.destroy(failure));
   };
@@ -151,7 +171,7 @@ export async function readUploadStream(
   );
 
   try {
-    await pipeline(source, parser);
+    await pipeline(source, metered, parser);
     const settled = await Promise.allSettled(writes);
     const failed = settled.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
@@ -196,6 +216,13 @@ function uploadFailure(error: unknown): LoreError {
     return new LoreError('cancelled', `the client closed the connection mid-upload (${message})`, {
       cause: error,
     });
+  }
+  if (/Malformed part header/i.test(message)) {
+    return new LoreError(
+      'invalid_request',
+      "body: a multipart part header is malformed or holds a raw control character (send file names with control characters percent-encoded, as filename*=UTF-8''…)",
+      { cause: error },
+    );
   }
   if (/Unexpected end of form|Malformed|boundary|Unexpected end/i.test(message)) {
     return new LoreError(
