@@ -143,9 +143,18 @@ export async function readUploadStream(
       },
     });
     writes.push(
-      pipeline(stream, counter, createWriteStream(path)).then(() => {
-        files.push({ fileName, path, sha256: hash.digest('hex'), size });
-      }),
+      pipeline(stream, counter, createWriteStream(path)).then(
+        () => {
+          files.push({ fileName, path, sha256: hash.digest('hex'), size });
+        },
+        (error: unknown) => {
+          const failure = uploadFailure(error);
+          // A write failure belongs to this file: name it (a full disk, a permission problem).
+          throw LoreError.is(error) || failure.code === 'cancelled'
+            ? failure
+            : new LoreError(failure.code, `${fileName}: ${failure.message}`, { cause: error });
+        },
+      ),
     );
   });
   parser.on('field', (name, value, info) => {
@@ -177,9 +186,14 @@ export async function readUploadStream(
     if (failed) throw failed.reason;
   } catch (error) {
     source.destroy();
-    await Promise.allSettled(writes);
+    const settled = await Promise.allSettled(writes);
     await discard();
-    throw uploadFailure(error);
+    // A file's own write failure (named after the file) explains the upload's failure best.
+    const written = settled.find(
+      (result): result is PromiseRejectedResult =>
+        result.status === 'rejected' && LoreError.is(result.reason),
+    );
+    throw written && !LoreError.is(error) ? written.reason : uploadFailure(error);
   }
   // Files in arrival order (their writes finish in any order).
   const arrival = [...temps];
