@@ -52,22 +52,24 @@ export class PgQueue implements Queue {
   }
 
   async enqueue<P>(kind: string, payload: P, options: EnqueueOptions = {}): Promise<Job<P>> {
-    const id = await inTransaction(this.pool, async (client) => {
+    // The job is read back inside the transaction: a second query after COMMIT could fail (pool
+    // exhausted, database gone) and report a stored job as not queued.
+    const row = await inTransaction(this.pool, async (client) => {
       if (options.dedupKey) {
         // Serialise enqueues of one key so two processes cannot both insert it.
         await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [options.dedupKey]);
-        const existing = await client.query<{ id: string }>(
-          `SELECT id FROM jobs WHERE dedup_key = $1 AND state IN ('queued', 'running') LIMIT 1`,
+        const existing = await client.query<PgJobRow>(
+          `SELECT * FROM jobs WHERE dedup_key = $1 AND state IN ('queued', 'running') LIMIT 1`,
           [options.dedupKey],
         );
-        if (existing.rows[0]) return existing.rows[0].id;
+        if (existing.rows[0]) return existing.rows[0];
       }
-      const newId = randomUUID();
-      await client.query(
+      const inserted = await client.query<PgJobRow>(
         `INSERT INTO jobs (id, kind, payload, state, max_attempts, dedup_key, order_key, run_after, created_at, updated_at)
-         VALUES ($1, $2, $3, 'queued', $4, $5, $7, '-infinity', ${now('$6')}, ${now('$6')})`,
+         VALUES ($1, $2, $3, 'queued', $4, $5, $7, '-infinity', ${now('$6')}, ${now('$6')})
+         RETURNING *`,
         [
-          newId,
+          randomUUID(),
           kind,
           JSON.stringify(payload),
           options.maxAttempts ?? 3,
@@ -76,9 +78,9 @@ export class PgQueue implements Queue {
           options.orderKey ?? null,
         ],
       );
-      return newId;
+      return inserted.rows[0] as PgJobRow;
     });
-    return (await this.get(id)) as Job<P>;
+    return toJob(row) as Job<P>;
   }
 
   async claim(kinds: readonly string[], workerId: string, leaseMs: number): Promise<Job | undefined> {
