@@ -1,8 +1,7 @@
 import type { Embedder } from '../../ports/embedder.port.js';
 import type { Job, JobState, Queue } from '../../ports/queue.port.js';
 import type { Store } from '../../ports/store.port.js';
-import { LoreError } from '../errors.js';
-import { embeddingText } from '../ingest/ingest.service.js';
+import { backfillVectors } from './backfill-vectors.js';
 import type { GenerationRef, GenerationState } from './embedding-generations.service.js';
 
 /** Queue job kind that builds one collection's new embedding generation. */
@@ -238,37 +237,20 @@ export class CollectionEmbeddings {
     return embedder.id === ref.embedderId ? embedder : undefined;
   }
 
-  /** Embeds every chunk of the collection that has no vector from `embedder`; returns how many. */
-  private async backfill(
+  /** Embeds every chunk of the collection that has no vector from `embedder`. */
+  private backfill(
     collectionId: string,
     embedder: Embedder,
     signal: AbortSignal | undefined,
     onBatch: (count: number) => Promise<void>,
   ): Promise<number> {
-    const batchSize = this.deps.batchSize ?? 256;
-    const dimension = await embedder.dimension();
-    let embedded = 0;
-    for (;;) {
-      if (signal?.aborted) throw new LoreError('cancelled', 'The collection embedding build was cancelled.');
-      const chunks = await this.deps.store.chunksMissingVectors(embedder.id, batchSize, collectionId);
-      if (chunks.length === 0) return embedded;
-      const documents = await this.deps.store.getDocuments([
-        ...new Set(chunks.map((chunk) => chunk.documentId)),
-      ]);
-      const titles = new Map(documents.map((document) => [document.id, document.title]));
-      const vectors = await embedder.embed(
-        chunks.map((chunk) => embeddingText(titles.get(chunk.documentId) ?? '', chunk)),
-        'document',
-        signal,
-      );
-      await this.deps.store.putVectors(
-        embedder.id,
-        dimension,
-        chunks.map((chunk, index) => ({ rowId: chunk.id, vector: vectors[index]! })),
-      );
-      embedded += chunks.length;
-      await onBatch(embedded);
-    }
+    return backfillVectors(this.deps.store, embedder, {
+      batchSize: this.deps.batchSize ?? 256,
+      collectionId,
+      what: 'collection embedding build',
+      onBatch,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   private async save(collectionId: string, state: CollectionEmbeddingState): Promise<void> {

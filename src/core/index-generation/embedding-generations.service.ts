@@ -1,8 +1,7 @@
 import type { Embedder } from '../../ports/embedder.port.js';
 import type { Job, Queue } from '../../ports/queue.port.js';
 import type { Store } from '../../ports/store.port.js';
-import { LoreError } from '../errors.js';
-import { embeddingText } from '../ingest/ingest.service.js';
+import { backfillVectors } from './backfill-vectors.js';
 
 /** Queue job kind that builds a new embedding index generation. */
 export const embeddingGenerationJobKind = 'embedding-generation';
@@ -167,36 +166,18 @@ export class EmbeddingGenerations {
     return deleted;
   }
 
-  /** Embeds every chunk that has no vector from `embedder`; returns how many were embedded. */
-  private async backfill(
+  /** Embeds every chunk that has no vector from `embedder`. */
+  private backfill(
     embedder: Embedder,
     signal: AbortSignal | undefined,
     onBatch: (count: number) => Promise<void>,
   ): Promise<number> {
-    const batchSize = this.deps.batchSize ?? 256;
-    const dimension = await embedder.dimension();
-    let embedded = 0;
-    for (;;) {
-      if (signal?.aborted) throw new LoreError('cancelled', 'The index generation build was cancelled.');
-      const chunks = await this.deps.store.chunksMissingVectors(embedder.id, batchSize);
-      if (chunks.length === 0) return embedded;
-      const documents = await this.deps.store.getDocuments([
-        ...new Set(chunks.map((chunk) => chunk.documentId)),
-      ]);
-      const titles = new Map(documents.map((document) => [document.id, document.title]));
-      const vectors = await embedder.embed(
-        chunks.map((chunk) => embeddingText(titles.get(chunk.documentId) ?? '', chunk)),
-        'document',
-        signal,
-      );
-      await this.deps.store.putVectors(
-        embedder.id,
-        dimension,
-        chunks.map((chunk, index) => ({ rowId: chunk.id, vector: vectors[index]! })),
-      );
-      embedded += chunks.length;
-      await onBatch(embedded);
-    }
+    return backfillVectors(this.deps.store, embedder, {
+      batchSize: this.deps.batchSize ?? 256,
+      what: 'index generation build',
+      onBatch,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   private save(state: GenerationState): Promise<void> {
