@@ -24,6 +24,8 @@ export class ChaosModel {
   private seq = 0;
 
   accept(jobId: string, file: ChaosFile): void {
+    // A newer upload of a (maybe) deleted source brings it back.
+    this.deleted.delete(`upload/${file.name}`);
     this.accepted.push({
       jobId,
       source: `upload/${file.name}`,
@@ -92,7 +94,11 @@ export async function verifyTrial(options: {
   const bySource = new Map(documents.map((document) => [document.source, document]));
   for (const [source, upload] of current) {
     const stored = bySource.get(source);
-    if (!stored) problems.push(`${source}: indexed (job ${upload.jobId}) but no document`);
+    if (!stored) {
+      // A deletion whose request died with the API may or may not have happened: both are fine.
+      if (model.deleted.get(source) !== 'maybe')
+        problems.push(`${source}: indexed (job ${upload.jobId}) but no document`);
+    }
     else if (stored.contentHash !== upload.hash)
       problems.push(
         `${source}: stores ${stored.contentHash.slice(0, 12)}, newest upload is ${upload.hash.slice(0, 12)}`,
