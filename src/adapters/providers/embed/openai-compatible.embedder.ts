@@ -1,7 +1,7 @@
 import { AiSdkEmbedder } from '../ai-sdk/ai-sdk.embedder.js';
 import { createEmbeddingModel } from '../ai-sdk/provider-registry.js';
 import type { RetryPolicy } from '../ai-sdk/retry-policy.js';
-import { parseProviderURL, requireSetting } from '../openai-compatible/provider-errors.js';
+import { openAICompatibleEndpoint } from '../openai-compatible/endpoint.js';
 
 /** Options for {@link OpenAICompatibleEmbedder}. */
 export interface OpenAICompatibleEmbedderOptions {
@@ -37,24 +37,13 @@ export interface OpenAICompatibleEmbedderOptions {
  */
 export class OpenAICompatibleEmbedder extends AiSdkEmbedder {
   constructor(options: OpenAICompatibleEmbedderOptions) {
-    const url = parseProviderURL(options.baseURL, 'embedding');
-    requireSetting(options.model.trim() !== '', 'The embedding model name is empty.');
+    const endpoint = openAICompatibleEndpoint(options, 'embedding', 'LORE_EMBEDDING_API_KEY');
     super(
       {
-        id: `openai-compatible:${options.model}`,
+        id: endpoint.id,
         provider: 'openai-compatible',
-        model: createEmbeddingModel({
-          provider: 'openai-compatible',
-          model: options.model,
-          baseURL: options.baseURL,
-          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-        }),
-        errors: {
-          url: url.baseURL,
-          model: options.model,
-          apiKey: options.apiKey,
-          apiKeySetting: options.apiKeySetting ?? 'LORE_EMBEDDING_API_KEY',
-        },
+        model: createEmbeddingModel(endpoint.connection),
+        errors: endpoint.errors,
       },
       {
         ...(options.dimensions === undefined ? {} : { dimensions: options.dimensions }),

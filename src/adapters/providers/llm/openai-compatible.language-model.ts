@@ -1,7 +1,7 @@
 import { AiSdkLanguageModel } from '../ai-sdk/ai-sdk.language-model.js';
 import { createChatModel } from '../ai-sdk/provider-registry.js';
 import type { RetryPolicy } from '../ai-sdk/retry-policy.js';
-import { parseProviderURL, requireSetting } from '../openai-compatible/provider-errors.js';
+import { openAICompatibleEndpoint } from '../openai-compatible/endpoint.js';
 
 /** Options for {@link OpenAICompatibleLanguageModel}. */
 export interface OpenAICompatibleLanguageModelOptions {
@@ -32,24 +32,9 @@ export interface OpenAICompatibleLanguageModelOptions {
  */
 export class OpenAICompatibleLanguageModel extends AiSdkLanguageModel {
   constructor(options: OpenAICompatibleLanguageModelOptions) {
-    requireSetting(options.model.trim() !== '', 'The chat model name is empty.');
-    const url = parseProviderURL(options.baseURL, 'chat');
+    const endpoint = openAICompatibleEndpoint(options, 'chat', 'LORE_LLM_API_KEY');
     super(
-      {
-        id: `openai-compatible:${options.model}`,
-        model: createChatModel({
-          provider: 'openai-compatible',
-          model: options.model,
-          baseURL: options.baseURL,
-          ...(options.apiKey ? { apiKey: options.apiKey } : {}),
-        }),
-        errors: {
-          url: url.baseURL,
-          model: options.model,
-          apiKey: options.apiKey,
-          apiKeySetting: options.apiKeySetting ?? 'LORE_LLM_API_KEY',
-        },
-      },
+      { id: endpoint.id, model: createChatModel(endpoint.connection), errors: endpoint.errors },
       {
         ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
         retry: { ...options.retry, maxRetries: options.maxRetries ?? 2 },
