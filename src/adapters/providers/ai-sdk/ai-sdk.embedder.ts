@@ -9,14 +9,13 @@ import {
   toProviderError,
 } from '../openai-compatible/provider-errors.js';
 import {
+  connectionErrorContext,
   createEmbeddingModel,
-  displayURL,
   embeddingProviderOptions,
   maxEmbeddingBatch,
   modelId,
   type ProviderConnection,
   type ProviderName,
-  serviceName,
 } from './provider-registry.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetries } from './retry-policy.js';
 
@@ -86,13 +85,7 @@ export class AiSdkEmbedder implements Embedder {
         id: modelId(connection),
         provider: connection.provider,
         model: createEmbeddingModel(connection),
-        errors: {
-          ...(serviceName(connection.provider) ? { service: serviceName(connection.provider) } : {}),
-          url: displayURL(connection),
-          model: connection.model,
-          apiKey: connection.apiKey,
-          apiKeySetting: connection.apiKeySetting ?? 'the API key setting',
-        },
+        errors: connectionErrorContext(connection),
       },
       options,
     );

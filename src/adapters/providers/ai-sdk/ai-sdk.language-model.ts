@@ -9,11 +9,10 @@ import type {
 } from '../../../ports/language-model.port.js';
 import { type ProviderErrorContext, toProviderError } from '../openai-compatible/provider-errors.js';
 import {
+  connectionErrorContext,
   createChatModel,
-  displayURL,
   modelId,
   type ProviderConnection,
-  serviceName,
 } from './provider-registry.js';
 import { defaultRetryPolicy, nextRetryDelay, type RetryPolicy, sleep } from './retry-policy.js';
 
@@ -64,13 +63,7 @@ export class AiSdkLanguageModel implements LanguageModel {
       {
         id: modelId(connection),
         model: createChatModel(connection),
-        errors: {
-          ...(serviceName(connection.provider) ? { service: serviceName(connection.provider) } : {}),
-          url: displayURL(connection),
-          model: connection.model,
-          apiKey: connection.apiKey,
-          apiKeySetting: connection.apiKeySetting ?? 'the API key setting',
-        },
+        errors: connectionErrorContext(connection),
       },
       options,
     );

@@ -7,11 +7,10 @@ import {
   toProviderError,
 } from '../openai-compatible/provider-errors.js';
 import {
+  connectionErrorContext,
   createRerankingModel,
-  displayURL,
   modelId,
   type ProviderConnection,
-  serviceName,
 } from './provider-registry.js';
 import { defaultRetryPolicy, type RetryPolicy, withRetries } from './retry-policy.js';
 
@@ -50,13 +49,7 @@ export class AiSdkReranker implements Reranker {
       {
         id: modelId(connection),
         model: createRerankingModel(connection),
-        errors: {
-          ...(serviceName(connection.provider) ? { service: serviceName(connection.provider) } : {}),
-          url: displayURL(connection),
-          model: connection.model,
-          apiKey: connection.apiKey,
-          apiKeySetting: connection.apiKeySetting ?? 'the API key setting',
-        },
+        errors: connectionErrorContext(connection),
       },
       options,
     );

@@ -113,6 +113,18 @@ export function displayURL(connection: ProviderConnection): string {
   return providerInfo[connection.provider].defaultURL(connection);
 }
 
+/** What error messages about a connection quote: the service, the endpoint, the model, the key setting. */
+export function connectionErrorContext(connection: ProviderConnection) {
+  const service = serviceName(connection.provider);
+  return {
+    ...(service ? { service } : {}),
+    url: displayURL(connection),
+    model: connection.model,
+    apiKey: connection.apiKey,
+    apiKeySetting: connection.apiKeySetting ?? 'the API key setting',
+  };
+}
+
 /** Stable model id used for vectors, usage and prices: `provider:model`. */
 export function modelId(connection: Pick<ProviderConnection, 'provider' | 'model'>): string {
   return `${connection.provider}:${connection.model}`;
