@@ -109,8 +109,16 @@ export interface Store {
 
   /** Vectors of one embedder, for loading a dense index. */
   loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
-  /** Chunks (of one collection, when given) that have no vector from this embedder yet. */
-  chunksMissingVectors(embedderId: string, limit: number, collectionId?: string): Promise<ChunkRecord[]>;
+  /**
+   * Chunks (of one collection, when given) that have no vector from this embedder yet, in id order,
+   * after chunk `afterId` when given (a backfill pages on with it instead of rescanning what it did).
+   */
+  chunksMissingVectors(
+    embedderId: string,
+    limit: number,
+    collectionId?: string,
+    afterId?: number,
+  ): Promise<ChunkRecord[]>;
   putVectors(
     embedderId: string,
     dimension: number,

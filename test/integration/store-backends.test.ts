@@ -113,7 +113,14 @@ function suite(backend: BackendUnderTest) {
       const collection = await store.ensureCollection('vectors');
       const document = await store.writeDocument(writeOf(collection.id, 'v.txt', ['one', 'two']));
       const chunks = await store.listDocumentChunks(document.id);
-      expect(await store.chunksMissingVectors('other:e', 10)).toHaveLength(await store.countChunks());
+      const missing = await store.chunksMissingVectors('other:e', 10);
+      expect(missing).toHaveLength(await store.countChunks());
+      // Paging on after a chunk id returns only later chunks, in id order.
+      const after = await store.chunksMissingVectors('other:e', 10, undefined, chunks[0]!.id);
+      expect(after.map((chunk) => chunk.id)).toEqual(
+        missing.map((chunk) => chunk.id).filter((id) => id > chunks[0]!.id),
+      );
+      expect(after.map((chunk) => chunk.id)).toContain(chunks[1]!.id);
       await store.putVectors('other:e', 3, [
         { rowId: chunks[0]!.id, vector: new Float32Array([1, 2, 3]) },
         { rowId: 999_999, vector: new Float32Array([1, 2, 3]) },

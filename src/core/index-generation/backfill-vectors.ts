@@ -26,10 +26,19 @@ export async function backfillVectors(
 ): Promise<number> {
   const dimension = await embedder.dimension();
   let embedded = 0;
+  // Keyset paging: each step starts after the last chunk seen, so a step costs its batch, not a
+  // rescan of everything embedded so far (quadratic in the corpus before).
+  let afterId = 0;
   for (;;) {
     if (options.signal?.aborted) throw new LoreError('cancelled', `The ${options.what} was cancelled.`);
-    const chunks = await store.chunksMissingVectors(embedder.id, options.batchSize, options.collectionId);
+    const chunks = await store.chunksMissingVectors(
+      embedder.id,
+      options.batchSize,
+      options.collectionId,
+      afterId,
+    );
     if (chunks.length === 0) return embedded;
+    afterId = chunks.at(-1)!.id;
     const documents = await store.getDocuments([...new Set(chunks.map((chunk) => chunk.documentId))]);
     const titles = new Map(documents.map((document) => [document.id, document.title]));
     const vectors = await embedder.embed(

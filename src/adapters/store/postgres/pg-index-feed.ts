@@ -86,11 +86,12 @@ export async function readChunksMissingVectors(
   embedderId: string,
   limit: number,
   collectionId?: string,
+  afterId = 0,
 ): Promise<ChunkRecord[]> {
   const result = await pool.query<PgChunkRow>(
-    `SELECT ${pgChunkColumns} FROM chunks c WHERE ($3::text IS NULL OR c.collection_id = $3) AND NOT EXISTS
+    `SELECT ${pgChunkColumns} FROM chunks c WHERE c.id > $4 AND ($3::text IS NULL OR c.collection_id = $3) AND NOT EXISTS
        (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = $1 AND v.chunk_id = c.id) ORDER BY id LIMIT $2`,
-    [embedderId, limit, collectionId ?? null],
+    [embedderId, limit, collectionId ?? null, afterId],
   );
   return result.rows.map(toChunkRecord);
 }

@@ -233,8 +233,9 @@ export class PgStore implements Store {
     embedderId: string,
     limit: number,
     collectionId?: string,
+    afterId?: number,
   ): Promise<ChunkRecord[]> {
-    return readChunksMissingVectors(this.pool, embedderId, limit, collectionId);
+    return readChunksMissingVectors(this.pool, embedderId, limit, collectionId, afterId);
   }
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {

@@ -104,13 +104,14 @@ export function readChunksMissingVectors(
   embedderId: string,
   limit: number,
   collectionId?: string,
+  afterId = 0,
 ): ChunkRecord[] {
   const rows = db
     .prepare(
-      `SELECT ${chunkColumns} FROM chunks c WHERE (? IS NULL OR c.collection_id = ?) AND NOT EXISTS
+      `SELECT ${chunkColumns} FROM chunks c WHERE c.id > ? AND (? IS NULL OR c.collection_id = ?) AND NOT EXISTS
          (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY id LIMIT ?`,
     )
-    .all(collectionId ?? null, collectionId ?? null, embedderId, limit) as ChunkRow[];
+    .all(afterId, collectionId ?? null, collectionId ?? null, embedderId, limit) as ChunkRow[];
   return rows.map(toChunkRecord);
 }
 

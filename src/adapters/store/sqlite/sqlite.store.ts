@@ -318,8 +318,9 @@ export class SqliteStore implements Store {
     embedderId: string,
     limit: number,
     collectionId?: string,
+    afterId?: number,
   ): Promise<ChunkRecord[]> {
-    return readChunksMissingVectors(this.db, embedderId, limit, collectionId);
+    return readChunksMissingVectors(this.db, embedderId, limit, collectionId, afterId);
   }
 
   async putVectors(embedderId: string, dimension: number, rows: { rowId: number; vector: Float32Array }[]) {
