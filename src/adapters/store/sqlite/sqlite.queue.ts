@@ -30,12 +30,14 @@ export class SqliteQueue implements Queue {
   ) {}
 
   async enqueue<P>(kind: string, payload: P, options: EnqueueOptions = {}): Promise<Job<P>> {
-    const run = this.db.transaction((): string => {
+    // The job is read back inside the transaction: a failed read after the commit would be retried
+    // (retryWhenBusy repeats the call) and queue the job twice.
+    const run = this.db.transaction((): JobRow => {
       if (options.dedupKey) {
         const existing = this.db
           .prepare(`SELECT id FROM jobs WHERE dedup_key = ? AND state IN ('queued', 'running')`)
           .get(options.dedupKey) as { id: string } | undefined;
-        if (existing) return existing.id;
+        if (existing) return this.row(existing.id);
       }
       const id = randomUUID();
       const stamp = new Date(this.now()).toISOString();
@@ -55,10 +57,13 @@ export class SqliteQueue implements Queue {
           stamp,
           stamp,
         );
-      return id;
+      return this.row(id);
     });
-    const job = await this.get(run.immediate());
-    return job as Job<P>;
+    return toJob(run.immediate()) as Job<P>;
+  }
+
+  private row(jobId: string): JobRow {
+    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow;
   }
 
   async claim(kinds: readonly string[], workerId: string, leaseMs: number): Promise<Job | undefined> {
@@ -157,7 +162,7 @@ export class SqliteQueue implements Queue {
   }
 
   async get(jobId: string): Promise<Job | undefined> {
-    const row = this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+    const row = this.row(jobId) as JobRow | undefined;
     return row && toJob(row);
   }
 
