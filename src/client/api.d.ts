@@ -5955,6 +5955,11 @@ export interface components {
             attempts: number;
             maxAttempts: number;
             error?: string;
+            /**
+             * @description The error code of `error` (as in error responses), when it had one
+             * @enum {string}
+             */
+            errorCode?: "unsupported_format" | "file_too_large" | "too_many_pages" | "too_many_documents" | "file_encrypted" | "password_incorrect" | "file_corrupt" | "file_truncated" | "file_empty" | "parse_timeout" | "parse_out_of_memory" | "parse_failed" | "invalid_request" | "invalid_config" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "uri_too_long" | "headers_too_large" | "request_timeout" | "rate_limited" | "provider_error" | "provider_unavailable" | "connector_failed" | "storage_error" | "storage_unavailable" | "storage_full" | "cancelled" | "internal";
             progress: {
                 [key: string]: number;
             };

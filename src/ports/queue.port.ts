@@ -1,3 +1,5 @@
+import type { ErrorCode } from '../core/errors.js';
+
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface Job<P = unknown> {
@@ -9,9 +11,17 @@ export interface Job<P = unknown> {
   maxAttempts: number;
   /** Last error message, when the job failed or is being retried. */
   error?: string;
+  /** The `LoreError` code of that error (`file_corrupt`, `provider_error`, …), when it had one. */
+  errorCode?: ErrorCode;
   progress: Record<string, number>;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Why a job failed, as stored with it. */
+export interface JobFailure {
+  message: string;
+  code?: ErrorCode;
 }
 
 export interface EnqueueOptions {
@@ -41,8 +51,11 @@ export interface Queue {
     progress?: Record<string, number>,
   ): Promise<void>;
   complete(jobId: string, workerId: string): Promise<void>;
-  /** Records a failure; the job is retried with backoff until `maxAttempts`, then fails. */
-  fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void>;
+  /**
+   * Records a failure (its message and, when it was a `LoreError`, its code); the job is retried
+   * with backoff until `maxAttempts`, then fails.
+   */
+  fail(jobId: string, workerId: string, error: JobFailure, retryable: boolean): Promise<void>;
   /**
    * Gives a claimed job back without counting the attempt (graceful shutdown): it is queued again
    * at once for another worker. A no-op when `workerId` no longer holds the lease.

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { errorCodes } from '../core/errors.js';
 
 /** Shared response and request schemas of the REST API (the OpenAPI document is generated from them). */
 
@@ -181,6 +182,10 @@ export const JobSchema = z
     attempts: z.number().int(),
     maxAttempts: z.number().int(),
     error: z.string().optional(),
+    errorCode: z
+      .enum(errorCodes)
+      .optional()
+      .openapi({ description: 'The error code of `error` (as in error responses), when it had one' }),
     progress: z.record(z.string(), z.number()),
     fileName: z.string().optional(),
     collection: z.string().optional(),

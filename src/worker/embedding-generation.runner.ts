@@ -11,6 +11,7 @@ import {
   embeddingGenerationJobKind,
 } from '../core/index-generation/embedding-generations.service.js';
 import type { Queue } from '../ports/queue.port.js';
+import { jobFailure } from './job-failure.js';
 import { whenStorageAnswers } from './storage-backoff.js';
 
 /**
@@ -78,7 +79,7 @@ export class EmbeddingGenerationRunner {
         });
         throw error;
       }
-      await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
+      await this.queue.fail(job.id, this.workerId, jobFailure(error), true);
     } finally {
       clearInterval(heartbeat);
     }

@@ -3,6 +3,7 @@ import { toLoreError } from '../core/errors.js';
 import type { IngestOutcome, IngestService } from '../core/ingest/ingest.service.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { Job, Queue } from '../ports/queue.port.js';
+import { jobFailure } from './job-failure.js';
 import { StorageBackoff, whenStorageAnswers } from './storage-backoff.js';
 
 /** Job kind for ingesting one uploaded file. */
@@ -150,7 +151,14 @@ export class IngestJobRunner {
       });
       this.options.onOutcome?.(job, outcome);
       if (outcome.status === 'failed') {
-        await this.queue.fail(job.id, this.workerId, outcome.error?.message ?? 'failed', false);
+        await this.queue.fail(
+          job.id,
+          this.workerId,
+          outcome.error
+            ? { message: outcome.error.message, code: outcome.error.code }
+            : { message: 'failed', code: 'internal' },
+          false,
+        );
       } else {
         await this.queue.heartbeat(job.id, this.workerId, this.options.leaseMs, {
           ...reported,
@@ -168,7 +176,7 @@ export class IngestJobRunner {
         });
         throw error;
       }
-      await this.queue.fail(job.id, this.workerId, (error as Error).message, true);
+      await this.queue.fail(job.id, this.workerId, jobFailure(error), true);
     } finally {
       clearInterval(heartbeat);
       this.current = undefined;

@@ -160,12 +160,18 @@ function suite(backend: BackendUnderTest) {
       expect(reclaimed).toMatchObject({ id: job.id, attempts: 2 });
       await queue.complete(job.id, 'w1'); // the dead worker can no longer complete it
       expect((await queue.get(job.id))?.state).toBe('running');
-      await queue.fail(job.id, 'w2', 'boom', true);
+      await queue.fail(job.id, 'w2', { message: 'boom', code: 'provider_error' }, true);
       expect(await queue.claim(['contract'], 'w2', 10_000)).toBeUndefined();
       clock.now += 60_000;
       await queue.claim(['contract'], 'w3', 10_000);
-      await queue.fail(job.id, 'w3', 'boom again', true);
-      expect(await queue.get(job.id)).toMatchObject({ state: 'failed', error: 'boom again', attempts: 3 });
+      expect(await queue.get(job.id)).toMatchObject({ error: 'boom', errorCode: 'provider_error' });
+      await queue.fail(job.id, 'w3', { message: 'boom again', code: 'file_corrupt' }, true);
+      expect(await queue.get(job.id)).toMatchObject({
+        state: 'failed',
+        error: 'boom again',
+        errorCode: 'file_corrupt',
+        attempts: 3,
+      });
 
       const kept = await queue.enqueue('contract', {}, { dedupKey: 'k' });
       expect((await queue.enqueue('contract', {}, { dedupKey: 'k' })).id).toBe(kept.id);
@@ -193,7 +199,7 @@ function suite(backend: BackendUnderTest) {
       expect((await queue.claim(['ordered'], 'w3', 10_000))?.id).toBe(v1.id);
       expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
       // A retry with backoff keeps v2 waiting too; once v1 is done, v2 runs.
-      await queue.fail(v1.id, 'w3', 'transient', true);
+      await queue.fail(v1.id, 'w3', { message: 'transient' }, true);
       expect(await queue.claim(['ordered'], 'w4', 10_000)).toBeUndefined();
       clock.now += 60_000;
       expect((await queue.claim(['ordered'], 'w4', 10_000))?.id).toBe(v1.id);

@@ -88,15 +88,18 @@ describe('uploads as durable jobs', () => {
 
 describeWithDatasets('uploads of bad files', () => {
   it('fails the job of an encrypted file with a message naming it, and no retry', async () => {
-    const { app, runner, upload } = await setup({ maxFileBytes: 10_000_000 });
+    const { app, runner, http, upload } = await setup({ maxFileBytes: 10_000_000 });
     const bytes = new Uint8Array(readFileSync(documentPath('pdf/pdfminer__aes-128.pdf')));
     const body = (await (await upload([{ name: 'secret.pdf', bytes }])).json()) as {
       files: { jobId: string }[];
     };
     await runner.drain();
     const job = await app.queue.get(body.files[0]!.jobId);
-    expect(job).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(job).toMatchObject({ state: 'failed', attempts: 1, errorCode: 'file_encrypted' });
     expect(job?.error).toContain('secret.pdf');
     expect(job?.error).toContain('password');
+    // The REST job keeps the code, so clients need not guess the cause from the message.
+    const shown = await (await http.request(`/api/v1/jobs/${job!.id}`)).json();
+    expect(shown).toMatchObject({ state: 'failed', errorCode: 'file_encrypted' });
   });
 });

@@ -74,7 +74,7 @@ export class EvaluationJobRunner {
           error: problem.message,
           finishedAt: new Date().toISOString(),
         });
-        await this.queue.fail(job.id, this.workerId, problem.message, false);
+        await this.queue.fail(job.id, this.workerId, { message: problem.message, code: problem.code }, false);
       } finally {
         if (payload.cleanup) await rm(payload.cleanup, { recursive: true, force: true });
       }

@@ -64,15 +64,29 @@ async function uploadOne(
       update({
         phase: 'failed',
         job,
-        error: job.error ? readableJobError(job.error) : `The job was ${job.state}.`,
+        error: job.error ? readableJobError(job.error, job.errorCode) : `The job was ${job.state}.`,
       });
   } catch (caught) {
     update({ phase: 'failed', error: errorText(caught) });
   }
 }
 
-/** Job errors are "code: message" or a message; turn the common ones into plain words. */
-export function readableJobError(error: string): string {
+const plainWords: Partial<Record<string, string>> = {
+  file_encrypted: 'This file is password-protected',
+  password_incorrect: 'This file is password-protected',
+  file_corrupt: 'This file is damaged and cannot be read',
+  file_truncated: 'This file is damaged and cannot be read',
+  file_too_large: "This file is too large for the server's limits",
+  too_many_pages: "This file is too large for the server's limits",
+  unsupported_format: 'This kind of file is not supported',
+  file_empty: 'This file is empty',
+};
+
+/** A failed job's error in plain words, from its error code (older servers: from the message). */
+export function readableJobError(error: string, code?: string): string {
+  const words = code ? plainWords[code] : undefined;
+  if (words) return `${words} (${error}).`;
+  if (code) return error;
   if (/encrypt|password/i.test(error)) return `This file is password-protected (${error}).`;
   if (/corrupt|damaged|invalid pdf|truncat/i.test(error))
     return `This file is damaged and cannot be read (${error}).`;

@@ -97,6 +97,7 @@ const tables: TableCopy[] = [
       'attempts',
       'max_attempts',
       'error',
+      'error_code',
       'progress',
       'dedup_key',
       'order_key',

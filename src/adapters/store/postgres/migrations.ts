@@ -383,4 +383,11 @@ export const pgMigrations: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'jobs keep the error code of their failure',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN error_code text;
+    `,
+  },
 ];

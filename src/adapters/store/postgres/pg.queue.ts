@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EnqueueOptions, Job, JobState, Queue } from '../../../ports/queue.port.js';
+import { isErrorCode } from '../../../core/errors.js';
+import type { EnqueueOptions, Job, JobFailure, JobState, Queue } from '../../../ports/queue.port.js';
 import { inTransaction, type PgPool } from './database.js';
 import { iso } from './rows.js';
 
@@ -11,6 +12,7 @@ interface PgJobRow {
   attempts: number;
   max_attempts: number;
   error: string | null;
+  error_code: string | null;
   progress: Record<string, number>;
   created_at: Date;
   updated_at: Date;
@@ -88,6 +90,7 @@ export class PgQueue implements Queue {
     // Dead-letter jobs whose worker died on their last attempt (a file that kills its worker is not retried forever).
     await this.pool.query(
       `UPDATE jobs SET state = 'failed', error = coalesce(error, 'its worker stopped responding on every attempt'),
+         error_code = CASE WHEN error IS NULL THEN 'internal' ELSE error_code END,
          lease_owner = NULL, lease_expires_at = NULL, updated_at = ${now('$1')}
        WHERE state = 'running' AND lease_expires_at < ${now('$1')} AND attempts >= max_attempts`,
       [stamp],
@@ -132,7 +135,7 @@ export class PgQueue implements Queue {
     );
   }
 
-  async fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void> {
+  async fail(jobId: string, workerId: string, error: JobFailure, retryable: boolean): Promise<void> {
     const row = await this.pool.query<{ attempts: number; max_attempts: number }>(
       'SELECT attempts, max_attempts FROM jobs WHERE id = $1',
       [jobId],
@@ -142,11 +145,19 @@ export class PgQueue implements Queue {
     const retry = retryable && job.attempts < job.max_attempts;
     const delay = Math.min(backoffCapMs, backoffBaseMs * 2 ** (job.attempts - 1)) * (0.5 + Math.random() / 2);
     await this.pool.query(
-      `UPDATE jobs SET state = $3, error = $4,
+      `UPDATE jobs SET state = $3, error = $4, error_code = $7,
          run_after = CASE WHEN $3 = 'queued' THEN ${now('$6')} + $5 * interval '1 millisecond' ELSE run_after END,
          lease_owner = NULL, lease_expires_at = NULL, updated_at = ${now('$6')}
        WHERE id = $1 AND lease_owner = $2 AND state = 'running'`,
-      [jobId, workerId, retry ? 'queued' : 'failed', error, Math.round(delay), this.stamp()],
+      [
+        jobId,
+        workerId,
+        retry ? 'queued' : 'failed',
+        error.message,
+        Math.round(delay),
+        this.stamp(),
+        error.code ?? null,
+      ],
     );
   }
 
@@ -215,6 +226,7 @@ function toJob(row: PgJobRow): Job {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     ...(row.error === null ? {} : { error: row.error }),
+    ...(row.error_code !== null && isErrorCode(row.error_code) ? { errorCode: row.error_code } : {}),
     progress: row.progress,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),

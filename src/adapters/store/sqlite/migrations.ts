@@ -332,4 +332,11 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'jobs keep the error code of their failure',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN error_code text;
+    `,
+  },
 ];

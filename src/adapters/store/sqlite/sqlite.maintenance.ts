@@ -55,6 +55,7 @@ export class SqliteMaintenance implements Maintenance {
         const failed = this.db
           .prepare(
             `UPDATE jobs SET state = 'failed', error = coalesce(error, 'its worker stopped responding on every attempt'),
+               error_code = CASE WHEN error IS NULL THEN 'internal' ELSE error_code END,
                lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
              WHERE state = 'running' AND lease_expires_at < ? AND attempts >= max_attempts`,
           )

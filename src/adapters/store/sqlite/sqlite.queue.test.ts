@@ -37,12 +37,17 @@ describe('SqliteQueue', () => {
     const queue = queueAt(clock);
     const job = await queue.enqueue('ingest', {}, { maxAttempts: 2 });
     await queue.claim(['ingest'], 'w', 5_000);
-    await queue.fail(job.id, 'w', 'boom', true);
+    await queue.fail(job.id, 'w', { message: 'boom' }, true);
     expect(await queue.claim(['ingest'], 'w', 5_000)).toBeUndefined();
     clock.now += 60_000;
     await queue.claim(['ingest'], 'w', 5_000);
-    await queue.fail(job.id, 'w', 'boom again', true);
-    expect(await queue.get(job.id)).toMatchObject({ state: 'failed', error: 'boom again', attempts: 2 });
+    await queue.fail(job.id, 'w', { message: 'boom again', code: 'file_corrupt' }, true);
+    expect(await queue.get(job.id)).toMatchObject({
+      state: 'failed',
+      error: 'boom again',
+      errorCode: 'file_corrupt',
+      attempts: 2,
+    });
   });
 
   it('deduplicates queued jobs by key and can cancel', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { EnqueueOptions, Job, JobState, Queue } from '../../../ports/queue.port.js';
+import { isErrorCode } from '../../../core/errors.js';
+import type { EnqueueOptions, Job, JobFailure, JobState, Queue } from '../../../ports/queue.port.js';
 import type { SqliteDatabase } from './database.js';
 
 interface JobRow {
@@ -10,6 +11,7 @@ interface JobRow {
   attempts: number;
   max_attempts: number;
   error: string | null;
+  error_code: string | null;
   progress: string;
   created_at: string;
   updated_at: string;
@@ -119,7 +121,7 @@ export class SqliteQueue implements Queue {
       .run(new Date(this.now()).toISOString(), jobId, workerId);
   }
 
-  async fail(jobId: string, workerId: string, error: string, retryable: boolean): Promise<void> {
+  async fail(jobId: string, workerId: string, error: JobFailure, retryable: boolean): Promise<void> {
     const now = this.now();
     const row = this.db.prepare('SELECT attempts, max_attempts FROM jobs WHERE id = ?').get(jobId) as
       | { attempts: number; max_attempts: number }
@@ -129,12 +131,13 @@ export class SqliteQueue implements Queue {
     const delay = Math.min(backoffCapMs, backoffBaseMs * 2 ** (row.attempts - 1)) * (0.5 + Math.random() / 2);
     this.db
       .prepare(
-        `UPDATE jobs SET state = ?, error = ?, run_after = ?, lease_owner = NULL, lease_expires_at = NULL,
-           updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`,
+        `UPDATE jobs SET state = ?, error = ?, error_code = ?, run_after = ?, lease_owner = NULL,
+           lease_expires_at = NULL, updated_at = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`,
       )
       .run(
         retry ? 'queued' : 'failed',
-        error,
+        error.message,
+        error.code ?? null,
         retry ? now + delay : 0,
         new Date(now).toISOString(),
         jobId,
@@ -186,6 +189,7 @@ function toJob(row: JobRow): Job {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
     ...(row.error === null ? {} : { error: row.error }),
+    ...(row.error_code !== null && isErrorCode(row.error_code) ? { errorCode: row.error_code } : {}),
     progress: JSON.parse(row.progress) as Record<string, number>,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
