@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'landing/**/*.test.ts', 'test/soak/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'landing/**/*.test.ts',
+            'test/soak/**/*.test.ts',
+            'test/capacity/**/*.test.ts',
+          ],
           testTimeout: 30_000,
         },
       },

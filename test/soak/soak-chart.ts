@@ -15,6 +15,8 @@ export interface ChartPanel {
   title: string;
   latency: ChartSeries[];
   rss: ChartSeries;
+  /** The x axis' label; default "minutes". */
+  xLabel?: string;
 }
 
 const width = 820;
@@ -70,7 +72,7 @@ function panel(data: ChartPanel, top: number): string {
     );
   }
   out.push(
-    `<text x="${margin.left + plotW / 2}" y="${top + panelHeight - 6}" font-size="11" text-anchor="middle">minutes</text>`,
+    `<text x="${margin.left + plotW / 2}" y="${top + panelHeight - 6}" font-size="11" text-anchor="middle">${escapeXml(data.xLabel ?? 'minutes')}</text>`,
     `<text x="14" y="${top + margin.top + plotH / 2}" font-size="11" transform="rotate(-90 14 ${top + margin.top + plotH / 2})" text-anchor="middle">latency ms</text>`,
     `<text x="${width - 12}" y="${top + margin.top + plotH / 2}" font-size="11" transform="rotate(90 ${width - 12} ${top + margin.top + plotH / 2})" text-anchor="middle">RSS MB</text>`,
   );

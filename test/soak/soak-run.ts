@@ -119,7 +119,8 @@ function byKind(samples: TrafficSample[]): Record<string, OperationStats> {
   return Object.fromEntries([...groups].sort().map(([kind, group]) => [kind, stats(group)]));
 }
 
-async function signIn(url: string, email: string, password: string): Promise<string> {
+/** Signs in as `email` and creates a read/write API key; returns its secret. */
+export async function signIn(url: string, email: string, password: string): Promise<string> {
   const login = await fetch(`${url}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -155,7 +156,8 @@ async function waitForJobs(url: string, headers: Record<string, string>, ids: st
   return states;
 }
 
-async function seed(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
+/** Uploads the first `count` SciFact abstracts and waits until every ingestion job is done. */
+export async function seed(url: string, headers: Record<string, string>, count: number): Promise<string[]> {
   const docs = loadScifact(datasetsDir()).docs.slice(0, count);
   const ids: string[] = [];
   for (let start = 0; start < docs.length; start += 50) {
