@@ -69,8 +69,11 @@ export function fuzzSources(): (FuzzFile & { path: string })[] {
     }));
 }
 
-/** A Lore app (embedded SQLite) on a temporary data folder, configured as `lore serve` would be. */
-async function fuzzApp(overrides: Record<string, unknown>) {
+/**
+ * A Lore app on a temporary data folder, configured as `lore serve` would be (embedded SQLite, or
+ * the PostgreSQL database of a `databaseUrl` override). Also used by the hostile-file suite.
+ */
+export async function fuzzApp(overrides: Record<string, unknown>) {
   const dataDir = mkdtempSync(join(tmpdir(), 'lore-fuzz-'));
   const app = await createApp(loadConfig({}, { dataDir, ...overrides }), {
     embedder: null,
@@ -82,6 +85,40 @@ async function fuzzApp(overrides: Record<string, unknown>) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
+}
+
+/**
+ * What is wrong with one outcome of a file that may fail: a failure must carry a known LoreError
+ * code (not `internal`) and a message that names the file.
+ */
+export function failureViolations(
+  outcome: { status: string; error?: { code: string; message: string } },
+  fileName: string,
+  where: string,
+): string[] {
+  if (outcome.status !== 'failed') return [];
+  const violations: string[] = [];
+  const code = outcome.error?.code ?? 'none';
+  if (!isErrorCode(code) || code === 'internal')
+    violations.push(`${where}: code ${code}: ${outcome.error?.message}`);
+  if (!outcome.error?.message.includes(fileName))
+    violations.push(`${where}: message does not name the file: ${outcome.error?.message}`);
+  return violations;
+}
+
+/** Samples this process's RSS (worker threads included) every 25 ms; `stop` returns the peak in MiB. */
+export function sampleRss(): { peakMb(): number; stop(): number } {
+  let peak = Math.round(process.memoryUsage().rss / 2 ** 20);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, Math.round(process.memoryUsage().rss / 2 ** 20));
+  }, 25);
+  return {
+    peakMb: () => peak,
+    stop() {
+      clearInterval(timer);
+      return peak;
+    },
+  };
 }
 
 /** A lower-case word unique to one batch (letters only, so the lexical tokenizer keeps it whole). */
@@ -130,9 +167,7 @@ export async function runIngestFuzz(options: IngestFuzzOptions): Promise<IngestF
   const baselineRss = process.memoryUsage().rss;
   // The sandbox's own watchdog kills a worker at baseline + 2 × heap limit; allow 256 MiB for the rest.
   report.rssLimitMb = Math.round(baselineRss / 2 ** 20 + 2 * parseMemoryMb + 256);
-  const sampler = setInterval(() => {
-    report.maxRssMb = Math.max(report.maxRssMb, Math.round(process.memoryUsage().rss / 2 ** 20));
-  }, 25);
+  const sampler = sampleRss();
   try {
     for (let batch = 0; report.cases < cases; batch++) {
       const word = marker(seed, batch);
@@ -168,16 +203,9 @@ export async function runIngestFuzz(options: IngestFuzzOptions): Promise<IngestF
             ms: performance.now() - started,
           };
           const where = `case ${index} (${mutant.family} of ${mutant.source} as ${mutant.fileName}, seed ${seed})`;
-          if (outcome.status === 'failed') {
-            const code = outcome.error?.code ?? 'none';
-            inc(report.failuresByCode, code);
-            if (!isErrorCode(code) || code === 'internal')
-              report.violations.push(`${where}: code ${code}: ${outcome.error?.message}`);
-            if (!outcome.error?.message.includes(mutant.fileName))
-              report.violations.push(`${where}: message does not name the file: ${outcome.error?.message}`);
-          } else {
-            report.added++;
-          }
+          if (outcome.status === 'failed') inc(report.failuresByCode, outcome.error?.code ?? 'none');
+          else report.added++;
+          report.violations.push(...failureViolations(outcome, mutant.fileName, where));
         } catch (error) {
           record = {
             index,
@@ -225,7 +253,7 @@ export async function runIngestFuzz(options: IngestFuzzOptions): Promise<IngestF
       }
     }
   } finally {
-    clearInterval(sampler);
+    report.maxRssMb = sampler.stop();
     await app.dispose();
   }
   if (report.maxRssMb > report.rssLimitMb)

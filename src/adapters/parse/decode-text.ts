@@ -37,9 +37,53 @@ export function decodeText(bytes: Uint8Array, fallback?: string): DecodedText {
       guessed: false,
     };
   } catch {
+    if (!fallback) {
+      const guess = guessUtf8WithErrors(bytes) ?? guessShiftJis(bytes);
+      if (guess) return guess;
+    }
     const encoding = fallback && isSupportedEncoding(fallback) ? fallback : 'windows-1252';
     return { text: decodeWith(encoding, bytes), encoding, guessed: fallback === undefined };
   }
+}
+
+/**
+ * UTF-8 with a few broken bytes (a truncated copy, a stray Latin-1 byte) stays UTF-8, the broken
+ * bytes becoming U+FFFD: decoding all of it as Windows-1252 would turn every correct character into
+ * mojibake. Used when valid multi-byte sequences clearly outnumber the broken ones.
+ */
+function guessUtf8WithErrors(bytes: Uint8Array): DecodedText | undefined {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let broken = 0;
+  let valid = 0;
+  for (const char of text) {
+    if (char === '\ufffd') broken++;
+    else if (char.charCodeAt(0) > 0x7f) valid++;
+  }
+  if (valid === 0 || broken * 2 > valid) return undefined;
+  return { text, encoding: 'utf-8', guessed: true };
+}
+
+/**
+ * Shift_JIS (Japanese files from Windows): accepted only when it decodes without error and has kana
+ * (hiragana or katakana), which Latin-1 text read as Shift_JIS never produces.
+ */
+function guessShiftJis(bytes: Uint8Array): DecodedText | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('shift_jis', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  let kana = 0;
+  let nonAscii = 0;
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code <= 0x7f) continue;
+    nonAscii++;
+    if (code >= 0x3040 && code <= 0x30ff) kana++;
+  }
+  if (kana < 2 || kana * 10 < nonAscii) return undefined;
+  return { text, encoding: 'shift_jis', guessed: true };
 }
 
 /** True when TextDecoder knows this label. */

@@ -67,12 +67,119 @@ const blockTags = new Set([
   'caption',
 ]);
 
-/** Parses HTML (a full page or a fragment) into a linkedom document that always has a body. */
-export function parseHtmlDocument(html: string): Document {
+/**
+ * Deepest element nesting kept (browsers cap theirs at 512). Tags nested deeper are dropped before
+ * the page is parsed, keeping their text: a page nested 100,000 levels deep would otherwise take
+ * linkedom quadratic time and overflow the stack of the recursive walks (ours, Readability's).
+ */
+export const maxHtmlDepth = 256;
+
+/** Elements without content, and elements whose end tag may be left out (implicitly closed). */
+const uncountedTags = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+  'p',
+  'li',
+  'dt',
+  'dd',
+  'option',
+  'optgroup',
+  'tr',
+  'td',
+  'th',
+  'thead',
+  'tbody',
+  'tfoot',
+  'colgroup',
+  'caption',
+  'rb',
+  'rt',
+  'rtc',
+  'rp',
+  'html',
+  'head',
+  'body',
+]);
+
+/**
+ * Drops the start and end tags nested deeper than `maxHtmlDepth` (their text stays), in one
+ * linear scan; `dropped` counts the tags removed.
+ */
+export function limitHtmlNesting(html: string): { html: string; dropped: number } {
+  let depth = 0;
+  let dropped = 0;
+  const out = html.replace(
+    /<(\/?)([a-zA-Z][\w:-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g,
+    (tag, slash, name, rest) => {
+      const lower = (name as string).toLowerCase();
+      if (uncountedTags.has(lower) || (rest as string).endsWith('/')) return tag;
+      if (slash) {
+        const deep = depth > maxHtmlDepth;
+        depth = Math.max(0, depth - 1);
+        if (!deep) return tag;
+      } else if (++depth <= maxHtmlDepth) return tag;
+      dropped++;
+      return '';
+    },
+  );
+  return { html: dropped > 0 ? out : html, dropped };
+}
+
+/**
+ * Parses HTML (a full page or a fragment) into a linkedom document that always has a body, with
+ * nesting deeper than `maxHtmlDepth` flattened.
+ */
+export function parseHtmlDocument(source: string): Document {
+  const html = limitHtmlNesting(source).html;
   const wrapped = `<!doctype html><html><head></head><body>${html}</body></html>`;
-  if (!/<(html|body)[\s>]/i.test(html)) return domOf(wrapped);
+  if (!/<(html|body)[\s>]/i.test(html)) return flattenDeepNesting(domOf(wrapped));
   const document = domOf(html);
-  return document.documentElement && document.body ? document : domOf(wrapped);
+  return flattenDeepNesting(document.documentElement && document.body ? document : domOf(wrapped));
+}
+
+/** Element nesting depth of a document (the root element is 1), never more than `maxHtmlDepth`. */
+export function htmlDepth(document: Document): number {
+  let deepest = 0;
+  visitElements(document, (_element, depth) => {
+    deepest = Math.max(deepest, depth);
+  });
+  return deepest;
+}
+
+/**
+ * Replaces the content of every element at `maxHtmlDepth` by its text (nesting the tag scan did
+ * not count, such as unclosed `<p>` in tables). Iterative: no recursion.
+ */
+function flattenDeepNesting(document: Document): Document {
+  visitElements(document, (element, depth) => {
+    if (depth === maxHtmlDepth && element.firstElementChild) element.textContent = element.textContent ?? '';
+  });
+  return document;
+}
+
+/** Visits elements depth-first down to `maxHtmlDepth` with an explicit stack. */
+function visitElements(document: Document, visit: (element: Element, depth: number) => void): void {
+  const root = document.documentElement;
+  if (!root) return;
+  const stack: [Element, number][] = [[root, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [element, depth] = next;
+    visit(element, depth);
+    if (depth >= maxHtmlDepth) continue;
+    for (let child = element.lastElementChild; child; child = child.previousElementSibling)
+      stack.push([child, depth + 1]);
+  }
 }
 
 function domOf(html: string): Document {

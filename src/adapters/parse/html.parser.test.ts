@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { describeWithDatasets, documentPath, readDocument } from '../../../test/fixtures/datasets.js';
 import { htmlParser } from './html.parser.js';
-import { parseHtmlDocument } from './html-blocks.js';
+import { limitHtmlNesting, maxHtmlDepth, parseHtmlDocument } from './html-blocks.js';
 import { blockTexts, expectWellFormed, inputOf, parseDataset } from './parse-test-helpers.js';
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -150,5 +150,24 @@ describeWithDatasets('htmlParser against the Readability ground truth', () => {
     const document = await parseDataset(htmlParser, readDocument(file), file);
     expect(document.title).toBe('RTL Test');
     expect(blockTexts(document, 'heading')).toContain('Lorem');
+  });
+});
+
+describe('htmlParser on hostile nesting', () => {
+  it('flattens a page nested 100,000 levels deep into its text, with a warning, instead of hanging', async () => {
+    const depth = 100_000;
+    const html = `<!DOCTYPE html><html><head><title>Deep</title></head><body><p>Before the pit.</p>${'<div>'.repeat(depth)}deepest words${'</div>'.repeat(depth)}<p>After the pit.</p></body></html>`;
+    const document = await htmlParser.parse(inputOf(new TextEncoder().encode(html), 'deep.html', 'html'));
+    expect(document.text).toContain('Before the pit.');
+    expect(document.text).toContain('deepest words');
+    expect(document.text).toContain('After the pit.');
+    expect(document.warnings.map((warning) => warning.code)).toContain('nesting_flattened');
+  });
+
+  it('keeps ordinary nesting and unclosed paragraphs untouched', () => {
+    const sloppy = `<body>${'<p>para'.repeat(1000)}<div><div><span>x</span></div></div></body>`;
+    expect(limitHtmlNesting(sloppy)).toEqual({ html: sloppy, dropped: 0 });
+    const deep = `${'<div>'.repeat(maxHtmlDepth + 2)}t${'</div>'.repeat(maxHtmlDepth + 2)}`;
+    expect(limitHtmlNesting(deep).dropped).toBe(4);
   });
 });

@@ -2,7 +2,13 @@ import { Readability } from '@mozilla/readability';
 import type { ParsedDocument, ParseWarning } from '../../core/document.js';
 import type { ParseInput, Parser } from '../../ports/parser.port.js';
 import { baseName, decodeText, isSupportedEncoding } from './decode-text.js';
-import { appendHtmlBlocks, inlineText, parseHtmlDocument } from './html-blocks.js';
+import {
+  appendHtmlBlocks,
+  inlineText,
+  limitHtmlNesting,
+  maxHtmlDepth,
+  parseHtmlDocument,
+} from './html-blocks.js';
 import { TextBuilder } from './text-builder.js';
 
 const version = 'html@1';
@@ -24,7 +30,14 @@ export const htmlParser: Parser = {
   version,
   async parse(input: ParseInput): Promise<ParsedDocument> {
     const warnings: ParseWarning[] = [];
-    const html = decodeHtml(input.bytes, input.fileName, warnings);
+    const limited = limitHtmlNesting(decodeHtml(input.bytes, input.fileName, warnings));
+    const html = limited.html;
+    if (limited.dropped > 0) {
+      warnings.push({
+        code: 'nesting_flattened',
+        message: `${input.fileName}: elements nested deeper than ${maxHtmlDepth} levels were flattened into their text.`,
+      });
+    }
     const parsed = parseHtmlDocument(html);
     const pageTitle = cleanTitle(parsed.title) ?? firstHeading(parsed);
     const article = readArticle(parsed); // Readability rewrites `parsed` as it goes

@@ -55,3 +55,32 @@ describeWithDatasets('textParser on dataset files', () => {
     expect(blockTexts(document)[0]).toBe('The LinnSequencer\n32 Track MIDI Sequence Recorder');
   });
 });
+
+describe('textParser on non-UTF-8 bytes', () => {
+  const parseBytes = (bytes: Uint8Array) => textParser.parse(inputOf(bytes, 'x.txt', 'text'));
+  it('reads Shift_JIS as Japanese, not Windows-1252 mojibake', async () => {
+    // 日本語のテキストです。東京都の天気は晴れ。 in Shift_JIS.
+    const bytes = Uint8Array.from(
+      Buffer.from(
+        '93fa967b8cea82cc8365834c8358836782c582b78142938c8b9e937382cc93568b4382cd90b082ea8142',
+        'hex',
+      ),
+    );
+    expect((await parseBytes(bytes)).text).toBe('日本語のテキストです。東京都の天気は晴れ。');
+  });
+
+  it('keeps UTF-8 with a few invalid bytes as UTF-8 (U+FFFD for the broken bytes)', async () => {
+    const good = new TextEncoder().encode('Grüße aus Köln ');
+    const text = (
+      await parseBytes(Uint8Array.from([...good, 0xff, 0xfe, ...new TextEncoder().encode(' Straße')]))
+    ).text;
+    expect(text).toContain('Grüße aus Köln');
+    expect(text).toContain('Straße');
+    expect(text).not.toContain('Ã');
+  });
+
+  it('still reads Latin-1 as Windows-1252', async () => {
+    const latin = 'Crème brûlée à la française, naïve façade';
+    expect((await parseBytes(Uint8Array.from(latin, (c) => c.charCodeAt(0)))).text).toBe(latin);
+  });
+});

@@ -76,6 +76,17 @@ describe('SafeZip', () => {
     expect(error.message).toContain('more than its declared size');
   });
 
+  it('counts exactly 65535 entries without ZIP64 against the entry limit (file_too_large, not "damaged")', async () => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 0xffff; i++) files[`e/${i}`] = new Uint8Array();
+    const error = await expectLoreError(
+      () => SafeZip.open(zipSync(files, { level: 0 }), 'many.docx'),
+      'file_too_large',
+      'many.docx',
+    );
+    expect(error.message).toContain('65535 parts');
+  });
+
   it('reports encrypted entries as file_encrypted', async () => {
     const bytes = zip.slice();
     const central = centralDirectory(bytes);

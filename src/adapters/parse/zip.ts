@@ -175,8 +175,10 @@ function readCentralDirectory(bytes: Uint8Array, fileName: string, limits: ZipLi
   let offset = readUint32(bytes, eocd + 16);
   if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
     const zip64 = readZip64End(bytes, eocd);
-    if (!zip64) throw corrupt(fileName, 'its ZIP64 directory is missing');
-    ({ count, size, offset } = zip64);
+    if (zip64) ({ count, size, offset } = zip64);
+    // Writers put exactly 65535 entries in a plain directory too; only a missing offset or size is damage.
+    else if (size === 0xffffffff || offset === 0xffffffff)
+      throw corrupt(fileName, 'its ZIP64 directory is missing');
   }
   if (count > limits.maxEntries) {
     throw new LoreError(
