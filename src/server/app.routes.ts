@@ -91,7 +91,7 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   registerConversationRoutes(http, app);
   registerAnalyticsRoutes(http, app);
   registerSettingsRoutes(http, app);
-  registerEvaluationRoutes(http, app);
+  registerEvaluationRoutes(http, app, options.notifyWorker ?? (() => undefined));
 
   registerSecuritySchemes(http);
   http.doc31('/api/v1/openapi.json', openApiInfo);

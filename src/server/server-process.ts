@@ -12,7 +12,9 @@ import { type ScheduledTask, Scheduler } from '../app/scheduler.js';
 import { loreVersion } from '../app/version.js';
 import { toLoreError } from '../core/errors.js';
 import { EmbeddingGenerationRunner } from '../worker/embedding-generation.runner.js';
+import { EvaluationJobRunner } from '../worker/evaluation-job.runner.js';
 import { IngestJobRunner } from '../worker/ingest-job.runner.js';
+import type { JobRunner, StopOutcome } from '../worker/job-runner.js';
 import type { AppEnv } from './http-env.js';
 import { serveHttp } from './http-server.js';
 import { createOpsRoutes, type OpsContext } from './ops.routes.js';
@@ -87,7 +89,25 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
         );
       },
     });
-  const runners = worker ? Array.from({ length: app.config.workerConcurrency }, newRunner) : [];
+  const runners: JobRunner[] = worker ? Array.from({ length: app.config.workerConcurrency }, newRunner) : [];
+  // Embedding index generations (a changed embedding profile) and evaluation runs are worker jobs too.
+  if (worker && app.generations)
+    runners.push(
+      new EmbeddingGenerationRunner(app.queue, app.generations, {
+        leaseMs: app.config.jobLeaseMs,
+        idleMs: 5_000,
+        onError: (error) => logger.error({ err: error }, 'embedding generation failed'),
+        ...(app.collectionEmbeddings ? { collections: app.collectionEmbeddings } : {}),
+      }),
+    );
+  if (worker && app.evaluations)
+    runners.push(
+      new EvaluationJobRunner(app, app.queue, app.evaluations, {
+        leaseMs: 120_000,
+        idleMs: 2_000,
+        onError: (error) => logger.error({ err: error }, 'evaluation worker cannot take jobs'),
+      }),
+    );
   const scheduler = worker
     ? new Scheduler({
         maintenance: app.maintenance,
@@ -126,20 +146,6 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
   });
   for (const runner of runners) runner.start();
   scheduler?.start();
-  // Embedding index generations (a changed embedding profile) are built in the background by workers.
-  const generationsStop = new AbortController();
-  const generationLoop =
-    worker && app.generations
-      ? runGenerations(
-          new EmbeddingGenerationRunner(app.queue, app.generations, {
-            leaseMs: app.config.jobLeaseMs,
-            ...(app.collectionEmbeddings ? { collections: app.collectionEmbeddings } : {}),
-          }),
-          generationsStop.signal,
-          logger,
-        )
-      : Promise.resolve();
-
   let stopping: Promise<number> | undefined;
   const shutdown = (reason: string): Promise<number> => {
     stopping ??= (async () => {
@@ -156,11 +162,9 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
       const left = () => Math.max(0, budget - (Date.now() - started));
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ('closeIdleConnections' in server) server.closeIdleConnections();
-      generationsStop.abort();
       const [job] = await Promise.all([
         Promise.all(runners.map((runner) => runner.stop(left()))).then(combineStops),
         scheduler?.stop(),
-        Promise.race([generationLoop, delay(left())]),
       ]);
       const drained = await Promise.race([closed.then(() => true), delay(left()).then(() => false)]);
       if (!drained && 'closeAllConnections' in server) server.closeAllConnections();
@@ -198,23 +202,8 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Polls for embedding-generation jobs until stopped; a failed build is retried by the queue. */
-async function runGenerations(
-  runner: EmbeddingGenerationRunner,
-  signal: AbortSignal,
-  logger: { error(object: object, message: string): void },
-): Promise<void> {
-  while (!signal.aborted) {
-    const ran = await runner.runOne(signal).catch((error: unknown) => {
-      logger.error({ err: error }, 'embedding generation failed');
-      return false;
-    });
-    if (!ran && !signal.aborted) await delay(5_000, signal);
-  }
-}
-
 /** One outcome for several runners: released beats finished beats idle. */
-function combineStops(outcomes: ('idle' | 'finished' | 'released')[]): 'idle' | 'finished' | 'released' {
+function combineStops(outcomes: StopOutcome[]): StopOutcome {
   if (outcomes.includes('released')) return 'released';
   return outcomes.includes('finished') ? 'finished' : 'idle';
 }

@@ -4,14 +4,10 @@ import { join } from 'node:path';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { LoreApp } from '../../app/create-app.js';
 import { datasetFolder, listDatasetFolders, unpackDataset } from '../../app/evaluation/evaluation-dataset.js';
-import {
-  type EvaluationJobPayload,
-  EvaluationJobRunner,
-  evaluationJobKind,
-} from '../../app/evaluation/evaluation-job.runner.js';
 import { LoreError } from '../../core/errors.js';
 import { requireScope } from '../../core/identity/access.service.js';
 import type { EvaluationStore } from '../../ports/evaluation.port.js';
+import { type EvaluationJobPayload, evaluationJobKind } from '../../worker/evaluation-job.runner.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, signedIn } from '../openapi.js';
 import { IdParam } from '../schemas.js';
@@ -108,16 +104,20 @@ const getOne = createRoute({
   responses: { 200: json(EvaluationSchema, 'The run'), ...commonErrors },
 });
 
-/** The evaluation page's API: start runs (queue jobs in throwaway stores), history, one run. */
-export function registerEvaluationRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+/**
+ * The evaluation page's API: start runs (only queued here; a worker runs them in throwaway stores),
+ * history, one run.
+ */
+export function registerEvaluationRoutes(
+  router: OpenAPIHono<AppEnv>,
+  app: LoreApp,
+  notifyWorker: () => void,
+): void {
   const store = (): EvaluationStore => {
     if (!app.evaluations)
       throw new LoreError('invalid_request', 'evaluation runs are not stored by this database backend yet');
     return app.evaluations;
   };
-  const runner = app.evaluations ? new EvaluationJobRunner(app, app.queue, app.evaluations) : undefined;
-  // Runs left queued by a previous process start again.
-  if (app.config.roles.includes('api')) setTimeout(() => runner?.notify(), 1_000).unref();
 
   router.openapi(start, async (c) => {
     const principal = principalOf(c);
@@ -167,7 +167,7 @@ export function registerEvaluationRoutes(router: OpenAPIHono<AppEnv>, app: LoreA
       { maxAttempts: 1 },
     );
     await evaluations.update(id, { jobId: job.id });
-    runner?.notify();
+    notifyWorker();
     return c.json({ ...record, jobId: job.id }, 202);
   });
 
