@@ -98,8 +98,7 @@ export async function verifyTrial(options: {
       // A deletion whose request died with the API may or may not have happened: both are fine.
       if (model.deleted.get(source) !== 'maybe')
         problems.push(`${source}: indexed (job ${upload.jobId}) but no document`);
-    }
-    else if (stored.contentHash !== upload.hash)
+    } else if (stored.contentHash !== upload.hash)
       problems.push(
         `${source}: stores ${stored.contentHash.slice(0, 12)}, newest upload is ${upload.hash.slice(0, 12)}`,
       );

@@ -5,7 +5,12 @@ import { LoreError } from '../errors.js';
 import type { AccessService } from '../identity/access.service.js';
 import { type Principal, permits } from '../identity/identity.records.js';
 import type { IngestService } from '../ingest/ingest.service.js';
-import type { ConnectorDefinition, ConnectorDefinitionSettings, ConnectorRun } from './connector.records.js';
+import type {
+  ConnectorDefinition,
+  ConnectorDefinitionSettings,
+  ConnectorRun,
+  WebConnectorSettings,
+} from './connector.records.js';
 import type { ConnectorSyncService } from './connector-sync.service.js';
 
 export type NewConnector = ConnectorDefinitionSettings & {
@@ -211,5 +216,48 @@ export function checkSettings(input: ConnectorDefinitionSettings): ConnectorDefi
       throw new LoreError('invalid_request', 'the Git path may not contain ".."');
     return { kind: 'git', git: { url, ...(branch ? { branch } : {}), ...(path ? { path } : {}) } };
   }
+  if (input.kind === 'web') return { kind: 'web', web: checkWebSettings(input.web) };
   throw new LoreError('invalid_request', `unknown connector kind ${(input as { kind: string }).kind}`);
+}
+
+/** Largest crawl depth a web connector may ask for. */
+export const maxWebDepth = 5;
+
+/** A start URL (http or https, no credentials), depth 0–5 and maxPages ≥ 1. */
+export function checkWebSettings(web: WebConnectorSettings | undefined): WebConnectorSettings {
+  if (!web) throw new LoreError('invalid_request', 'a web connector needs web: { url, depth, maxPages }');
+  const url = checkWebUrl(web.url);
+  const depth = web.depth ?? 0;
+  const maxPages = web.maxPages ?? (depth === 0 ? 1 : 50);
+  if (!Number.isInteger(depth) || depth < 0 || depth > maxWebDepth) {
+    throw new LoreError(
+      'invalid_request',
+      `depth is a whole number from 0 (the page alone) to ${maxWebDepth}`,
+    );
+  }
+  if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 100_000) {
+    throw new LoreError('invalid_request', 'maxPages is a whole number from 1 to 100000');
+  }
+  return { url, depth, maxPages };
+}
+
+/** The normalised href of an http(s) URL without credentials; `invalid_request` otherwise. */
+export function checkWebUrl(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new LoreError('invalid_request', 'a web source needs a url (http:// or https://)');
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new LoreError('invalid_request', `not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LoreError('invalid_request', `${value}: only http:// and https:// URLs are fetched`);
+  }
+  if (url.username || url.password) {
+    throw new LoreError('invalid_request', `${url.host}: URLs carrying a user name or password are refused`);
+  }
+  url.hash = '';
+  return url.href;
 }

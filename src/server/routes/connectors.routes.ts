@@ -18,6 +18,11 @@ const GitSettings = z.strictObject({
   branch: z.string().max(200).optional(),
   path: z.string().max(1000).optional(),
 });
+const WebSettings = z.strictObject({
+  url: z.string().min(1).max(2000).openapi({ description: 'Start page (http or https)' }),
+  depth: z.number().int().min(0).max(5).default(0),
+  maxPages: z.number().int().min(1).max(100_000).default(1),
+});
 const common = {
   name: z.string().min(1).max(100),
   collectionId: IdText,
@@ -27,9 +32,10 @@ const common = {
 const NewConnector = z
   .strictObject({
     ...common,
-    kind: z.enum(['s3', 'git']),
+    kind: z.enum(['s3', 'git', 'web']),
     s3: S3Settings.optional().openapi({ description: 'Required when kind is s3' }),
     git: GitSettings.optional().openapi({ description: 'Required when kind is git' }),
+    web: WebSettings.optional().openapi({ description: 'Required when kind is web' }),
   })
   .openapi('NewConnector');
 
@@ -55,11 +61,12 @@ const ConnectorSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    kind: z.enum(['s3', 'git']),
+    kind: z.enum(['s3', 'git', 'web']),
     collectionId: z.string(),
     intervalMinutes: z.number(),
     s3: S3Settings.extend({ prefix: z.string() }).optional(),
     git: GitSettings.optional(),
+    web: WebSettings.optional(),
     createdBy: z.string().optional(),
     createdAt: z.string(),
     runs: z.array(RunSchema),
