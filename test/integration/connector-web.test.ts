@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorDefinition } from '../../src/core/connectors/connector.records.js';
 import { localPrincipal } from '../../src/core/identity/identity.records.js';
+import { serveLore } from '../fixtures/http-server.js';
 import { createTestApp } from '../fixtures/test-app.js';
 import { htmlPages, startTestSite, type TestSite } from '../fixtures/web-site.js';
 
@@ -116,5 +117,84 @@ describe('web connector (a real local site crawled on a schedule)', () => {
     const run = await app.connectorSync.run(definition, { trigger: 'test' });
     expect(run?.state).toBe('failed');
     expect(run?.error).toMatch(/forbidden/);
+  });
+});
+
+describe('POST /api/v1/sources/url (real HTTP server, real local site)', () => {
+  let site: TestSite;
+  let app: TestApp;
+  let server: Awaited<ReturnType<typeof serveLore>>;
+  let owner = '';
+  let stranger = '';
+  let collectionId = '';
+  const call = (key: string, method: string, path: string, body?: unknown) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    site = await startTestSite(
+      htmlPages({
+        '/': page('Home', 'The deploy window is Tuesday.', ['faq.html']),
+        '/faq.html': page('FAQ', 'Refunds take five working days.'),
+      }),
+    );
+    app = await createTestApp({ userManagement: 'on', webAllowHosts: '127.0.0.1/32', webCrawlDelayMs: 0 });
+    server = await serveLore(app);
+    const alice = await app.identity.createUser({
+      email: 'alice@example.com',
+      name: 'alice',
+      role: 'member',
+    });
+    const bob = await app.identity.createUser({ email: 'bob@example.com', name: 'bob', role: 'member' });
+    const collection = await app.store.ensureCollection('web');
+    await app.accessStore.setCollectionOwner(collection.id, alice.id);
+    collectionId = collection.id;
+    owner = (await server.kit.apiKeys.create(alice, { name: 't', scopes: ['read', 'write'] })).secret;
+    stranger = (await server.kit.apiKeys.create(bob, { name: 't', scopes: ['read', 'write'] })).secret;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await app?.dispose();
+    await site?.close();
+  });
+
+  it('crawls into the collection, returns a run to poll; bad URLs and refused addresses are 400', async () => {
+    const body = { url: `${site.origin}/`, collectionId, crawl: { depth: 1, maxPages: 10 } };
+    expect((await call(stranger, 'POST', '/api/v1/sources/url', body)).status).toBeOneOf([403, 404]);
+    const reply = await call(owner, 'POST', '/api/v1/sources/url', body);
+    expect(reply.status).toBe(202);
+    const { connector, run } = (await reply.json()) as {
+      connector: { id: string; kind: string };
+      run: { id: string };
+    };
+    expect(connector.kind).toBe('web');
+    let latest: { id: string; state: string; added: number } | undefined;
+    for (let attempt = 0; attempt < 200; attempt++) {
+      const polled = (await (await call(owner, 'GET', `/api/v1/connectors/${connector.id}`)).json()) as {
+        runs: { id: string; state: string; added: number }[];
+      };
+      latest = polled.runs.find((entry) => entry.id === run.id);
+      if (latest?.state !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(latest).toMatchObject({ state: 'done', added: 2 });
+    expect((await app.store.listDocuments({ collectionId })).length).toBe(2);
+
+    const badUrl = await call(owner, 'POST', '/api/v1/sources/url', { url: 'not a url', collectionId });
+    expect(badUrl.status).toBe(400);
+    expect(JSON.stringify(await badUrl.json())).toContain('not a URL');
+    const refused = await call(owner, 'POST', '/api/v1/sources/url', {
+      url: 'http://169.254.169.254/',
+      collectionId,
+    });
+    expect(refused.status).toBe(400);
+    const refusal = (await refused.json()) as { error: { code: string; message: string } };
+    expect(refusal.error).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('address refused'),
+    });
   });
 });

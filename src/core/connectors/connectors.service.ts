@@ -30,6 +30,11 @@ export interface ConnectorsDependencies {
   access: Pick<AccessService, 'require' | 'permissionOn'>;
   store: Pick<Store, 'listDocuments'>;
   ingest: Pick<IngestService, 'remove'>;
+  /**
+   * Throws `forbidden` when the SSRF policy refuses a URL's address (the web fetcher's check, done
+   * before a web source is stored so the caller hears it at once).
+   */
+  checkWebAddress?(url: string): Promise<void>;
   /** The source prefix a definition's documents carry (from the adapter). */
   sourcePrefix(definition: ConnectorDefinition): string;
   now?: () => Date;
@@ -58,6 +63,50 @@ export class ConnectorsService {
     } as ConnectorDefinition;
     await this.deps.connectors.create(definition);
     return definition;
+  }
+
+  /**
+   * A web page or site as a source (`POST /api/v1/sources/url`): checks the URL and its address,
+   * stores it as a `web` connector (named after the URL; the same URL in the same collection reuses
+   * its connector) and starts a run, which the caller polls through the connector.
+   */
+  async addUrl(
+    principal: Principal,
+    input: { url: string; collectionId: string; depth?: number; maxPages?: number; intervalMinutes?: number },
+  ): Promise<{ connector: ConnectorDefinition; run: ConnectorRun }> {
+    const web = checkWebSettings({
+      url: input.url,
+      depth: input.depth ?? 0,
+      maxPages: input.maxPages ?? ((input.depth ?? 0) === 0 ? 1 : 50),
+    });
+    await this.deps.access.require(principal, input.collectionId, 'editor');
+    try {
+      await this.deps.checkWebAddress?.(web.url);
+    } catch (error) {
+      if (LoreError.is(error) && error.code === 'forbidden') {
+        throw new LoreError('invalid_request', `address refused: ${error.message}`, {
+          details: { reason: 'address_refused', url: web.url },
+        });
+      }
+      throw error;
+    }
+    const name = web.url.length <= 100 ? web.url : `${web.url.slice(0, 91)}…${web.url.length}`;
+    const existing = await this.deps.connectors.getByName(name);
+    let connector: ConnectorDefinition;
+    if (existing && existing.collectionId === input.collectionId && existing.kind === 'web') {
+      connector = existing;
+    } else {
+      const taken = existing !== undefined;
+      connector = await this.create(principal, {
+        kind: 'web',
+        web,
+        name: taken ? `${name.slice(0, 90)} ${randomUUID().slice(0, 8)}` : name,
+        collectionId: input.collectionId,
+        intervalMinutes: input.intervalMinutes ?? 0,
+      });
+    }
+    const run = await this.runNow(principal, connector.id, { trigger: 'api' });
+    return { connector, run };
   }
 
   /** The definitions whose collection the caller can edit. */
