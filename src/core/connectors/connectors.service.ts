@@ -74,12 +74,12 @@ export class ConnectorsService {
     principal: Principal,
     input: { url: string; collectionId: string; depth?: number; maxPages?: number; intervalMinutes?: number },
   ): Promise<{ connector: ConnectorDefinition; run: ConnectorRun }> {
+    await this.deps.access.require(principal, input.collectionId, 'editor');
     const web = checkWebSettings({
       url: input.url,
       depth: input.depth ?? 0,
       maxPages: input.maxPages ?? ((input.depth ?? 0) === 0 ? 1 : 50),
     });
-    await this.deps.access.require(principal, input.collectionId, 'editor');
     try {
       await this.deps.checkWebAddress?.(web.url);
     } catch (error) {
