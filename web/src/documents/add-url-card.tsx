@@ -81,7 +81,7 @@ export function AddUrlCard({
   const set = (patch: Partial<AddUrlForm>) => setForm((current) => ({ ...current, ...patch }));
 
   useEffect(() => {
-    if (!job || job.run.state !== 'running') return;
+    if (job?.run.state !== 'running') return;
     const timer = setTimeout(async () => {
       try {
         const connector = unwrap(
