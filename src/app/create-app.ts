@@ -36,7 +36,7 @@ import type { TableStore } from '../ports/table-store.port.js';
 import { connectorOpener } from './connectors.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
-import { wireWebSources } from './web-sources.js';
+import { webFetcher, wireWebSources } from './web-sources.js';
 
 /** Everything a Lore process uses, wired from one validated config. */
 export interface LoreApp {
@@ -147,6 +147,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     },
   });
   const openConnector = connectorOpener(config);
+  const addressChecker = webFetcher(config);
   const connectorSync = new ConnectorSyncService({
     store,
     ingest,
@@ -160,6 +161,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     access: accounts.access,
     store,
     ingest,
+    checkWebAddress: (url) => addressChecker.check(url),
     sourcePrefix: (definition) => {
       const connector = openConnector(definition);
       void connector.close?.();

@@ -4178,6 +4178,112 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sources/url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Fetch a page or crawl a site into a collection (editor access): stored as a web connector, run now; poll the connector for progress */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewUrlSource"];
+                };
+            };
+            responses: {
+                /** @description The connector and its started run */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            connector: components["schemas"]["Connector"];
+                            run: components["schemas"]["ConnectorRun"];
+                        };
+                    };
+                };
+                /** @description The request is malformed; the message says what to fix */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No valid credential */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The credential does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or not readable by the caller) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The request is malformed; the message says what to fix */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many requests; retry after the Retry-After header */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description The database is unavailable (storage_unavailable: down, restarting, or locked by another process); retry after the Retry-After header */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/connectors/{id}": {
         parameters: {
             query?: never;
@@ -5973,7 +6079,7 @@ export interface components {
             id: string;
             name: string;
             /** @enum {string} */
-            kind: "s3" | "git";
+            kind: "s3" | "git" | "web";
             collectionId: string;
             intervalMinutes: number;
             s3?: {
@@ -5986,6 +6092,14 @@ export interface components {
                 url: string;
                 branch?: string;
                 path?: string;
+            };
+            web?: {
+                /** @description Start page (http or https) */
+                url: string;
+                /** @default 0 */
+                depth: number;
+                /** @default 1 */
+                maxPages: number;
             };
             createdBy?: string;
             createdAt: string;
@@ -6018,7 +6132,7 @@ export interface components {
             /** @default 0 */
             intervalMinutes: number;
             /** @enum {string} */
-            kind: "s3" | "git";
+            kind: "s3" | "git" | "web";
             /** @description Required when kind is s3 */
             s3?: {
                 bucket: string;
@@ -6033,6 +6147,28 @@ export interface components {
                 branch?: string;
                 path?: string;
             };
+            /** @description Required when kind is web */
+            web?: {
+                /** @description Start page (http or https) */
+                url: string;
+                /** @default 0 */
+                depth: number;
+                /** @default 1 */
+                maxPages: number;
+            };
+        };
+        NewUrlSource: {
+            /** @description Page or start page (http or https) */
+            url: string;
+            collectionId: string;
+            /** @description Follow links within the start URL's folder; absent: the page alone */
+            crawl?: {
+                /** @default 0 */
+                depth: number;
+                maxPages?: number;
+            };
+            /** @default 0 */
+            intervalMinutes: number;
         };
         Conversation: {
             id: string;

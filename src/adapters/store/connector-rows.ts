@@ -50,16 +50,16 @@ export const runColumns: Record<string, string> = {
 
 /** The kind-specific part of a definition, stored as JSON in `settings`. */
 export function definitionSettings(definition: ConnectorDefinition): unknown {
-  return definition.kind === 's3' ? definition.s3 : definition.git;
+  if (definition.kind === 's3') return definition.s3;
+  return definition.kind === 'git' ? definition.git : definition.web;
 }
 
 const parse = (value: unknown): unknown => (typeof value === 'string' ? JSON.parse(value) : value);
 const isoOf = (value: string | Date): string => (value instanceof Date ? value.toISOString() : value);
 
 export function toDefinition(row: ConnectorRow): ConnectorDefinition {
-  const settings = (
-    row.kind === 's3' ? { kind: 's3', s3: parse(row.settings) } : { kind: 'git', git: parse(row.settings) }
-  ) as ConnectorDefinitionSettings;
+  const kind = row.kind === 's3' || row.kind === 'web' ? row.kind : 'git';
+  const settings = { kind, [kind]: parse(row.settings) } as ConnectorDefinitionSettings;
   return {
     ...settings,
     id: row.id,

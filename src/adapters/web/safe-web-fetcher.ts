@@ -92,6 +92,11 @@ export class SafeWebFetcher implements WebFetcher {
     }
   }
 
+  /** Throws `invalid_request` for a malformed URL and `forbidden` for an address the policy refuses. */
+  async check(url: string): Promise<void> {
+    await this.checkedAddress(parseWebUrl(url));
+  }
+
   /** Resolves the URL's host and returns the address to connect to, or throws `forbidden`. */
   private async checkedAddress(url: URL): Promise<CheckedAddress> {
     const hostname = url.hostname.replace(/^\[|\]$/g, '');

@@ -11,6 +11,8 @@ interface AddOptions {
   path?: string;
   region?: string;
   endpoint?: string;
+  depth?: number;
+  maxPages?: number;
 }
 
 /** Turns `s3://bucket/prefix`, `git+https://…`, a clone URL or a local path into settings. */
@@ -29,6 +31,11 @@ export function connectorSettingsFromUrl(
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       },
     };
+  }
+  // A plain http(s) URL is a web page or site; a clone URL says git+https://… or ends in .git.
+  if (/^https?:\/\//i.test(url) && !/\.git\/?$/i.test(new URL(url).pathname)) {
+    const depth = options.depth ?? 0;
+    return { kind: 'web', web: { url, depth, maxPages: options.maxPages ?? (depth === 0 ? 1 : 50) } };
   }
   const git = url.replace(/^git\+/, '');
   const remote = /^[a-z][a-z0-9+.-]*:\/\//i.test(git) || /^[^/\s]+@[^/\s]+:/.test(git);
@@ -52,17 +59,19 @@ function describeRun(run: ConnectorRun | undefined): string {
 export function registerConnectors(program: Command, global: () => GlobalOptions): void {
   const connectors = program
     .command('connectors')
-    .description('sources synced into a collection on a schedule: an S3 bucket/prefix or a Git repository');
+    .description(
+      'sources synced into a collection on a schedule: an S3 bucket/prefix, a Git repository or a website',
+    );
 
   connectors
     .command('add')
     .description(
-      'define a connector: lore connectors add handbook s3://bucket/prefix | git+https://host/repo.git | ./repo',
+      'define a connector: lore connectors add handbook s3://bucket/prefix | git+https://host/repo.git | ./repo | https://site/docs/',
     )
     .argument('<name>', 'unique name')
     .argument(
       '<url>',
-      's3://bucket/prefix, a Git clone URL (git+https://…, ssh://…, git@host:repo) or a local repository',
+      's3://bucket/prefix, a Git clone URL (git+https://…, …/repo.git, ssh://…, git@host:repo), a local repository or a web page/site (https://…)',
     )
     .option('-c, --collection <name>', 'collection to sync into (created when missing)', 'default')
     .option(
@@ -74,6 +83,8 @@ export function registerConnectors(program: Command, global: () => GlobalOptions
     .option('--path <folder>', 'Git: only files under this folder')
     .option('--region <region>', 'S3: region of the bucket (default LORE_S3_REGION)')
     .option('--endpoint <url>', 'S3: an S3-compatible endpoint (default LORE_S3_ENDPOINT)')
+    .option('--depth <n>', 'web: links followed from the start page (0: the page alone)', Number)
+    .option('--max-pages <n>', 'web: most pages per crawl (capped by LORE_WEB_MAX_CRAWL_PAGES)', Number)
     .action(async (name: string, url: string, options: AddOptions) => {
       await withApp(global(), async (app) => {
         const collection = await app.store.ensureCollection(options.collection);
@@ -105,7 +116,9 @@ export function registerConnectors(program: Command, global: () => GlobalOptions
           const where =
             connector.kind === 's3'
               ? `s3://${connector.s3.bucket}/${connector.s3.prefix}`
-              : connector.git.url;
+              : connector.kind === 'git'
+                ? connector.git.url
+                : `${connector.web.url} (depth ${connector.web.depth}, ≤${connector.web.maxPages} pages)`;
           const every = connector.intervalMinutes > 0 ? `every ${connector.intervalMinutes} min` : 'manual';
           process.stdout.write(
             `${connector.name}\t${connector.kind}\t${where}\t${every}\t${describeRun(runs[0])}\n`,

@@ -18,9 +18,23 @@ export interface GitConnectorSettings {
   path?: string;
 }
 
+/**
+ * Settings of a web connector: a start URL crawled on every run. Pages are followed breadth-first up
+ * to `depth` links away and `maxPages` pages (capped by LORE_WEB_MAX_CRAWL_PAGES), within the start
+ * URL's folder on its host (the documents' source prefix); the SSRF policy and its allow-list
+ * (LORE_WEB_ALLOW_HOSTS) apply to every request.
+ */
+export interface WebConnectorSettings {
+  url: string;
+  /** Links followed from the start page; 0 is the page alone. */
+  depth: number;
+  maxPages: number;
+}
+
 export type ConnectorDefinitionSettings =
   | { kind: 's3'; s3: S3ConnectorSettings }
-  | { kind: 'git'; git: GitConnectorSettings };
+  | { kind: 'git'; git: GitConnectorSettings }
+  | { kind: 'web'; web: WebConnectorSettings };
 
 export type ConnectorKind = ConnectorDefinitionSettings['kind'];
 

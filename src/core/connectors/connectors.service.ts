@@ -5,7 +5,12 @@ import { LoreError } from '../errors.js';
 import type { AccessService } from '../identity/access.service.js';
 import { type Principal, permits } from '../identity/identity.records.js';
 import type { IngestService } from '../ingest/ingest.service.js';
-import type { ConnectorDefinition, ConnectorDefinitionSettings, ConnectorRun } from './connector.records.js';
+import type {
+  ConnectorDefinition,
+  ConnectorDefinitionSettings,
+  ConnectorRun,
+  WebConnectorSettings,
+} from './connector.records.js';
 import type { ConnectorSyncService } from './connector-sync.service.js';
 
 export type NewConnector = ConnectorDefinitionSettings & {
@@ -25,6 +30,11 @@ export interface ConnectorsDependencies {
   access: Pick<AccessService, 'require' | 'permissionOn'>;
   store: Pick<Store, 'listDocuments'>;
   ingest: Pick<IngestService, 'remove'>;
+  /**
+   * Throws `forbidden` when the SSRF policy refuses a URL's address (the web fetcher's check, done
+   * before a web source is stored so the caller hears it at once).
+   */
+  checkWebAddress?(url: string): Promise<void>;
   /** The source prefix a definition's documents carry (from the adapter). */
   sourcePrefix(definition: ConnectorDefinition): string;
   now?: () => Date;
@@ -53,6 +63,50 @@ export class ConnectorsService {
     } as ConnectorDefinition;
     await this.deps.connectors.create(definition);
     return definition;
+  }
+
+  /**
+   * A web page or site as a source (`POST /api/v1/sources/url`): checks the URL and its address,
+   * stores it as a `web` connector (named after the URL; the same URL in the same collection reuses
+   * its connector) and starts a run, which the caller polls through the connector.
+   */
+  async addUrl(
+    principal: Principal,
+    input: { url: string; collectionId: string; depth?: number; maxPages?: number; intervalMinutes?: number },
+  ): Promise<{ connector: ConnectorDefinition; run: ConnectorRun }> {
+    await this.deps.access.require(principal, input.collectionId, 'editor');
+    const web = checkWebSettings({
+      url: input.url,
+      depth: input.depth ?? 0,
+      maxPages: input.maxPages ?? ((input.depth ?? 0) === 0 ? 1 : 50),
+    });
+    try {
+      await this.deps.checkWebAddress?.(web.url);
+    } catch (error) {
+      if (LoreError.is(error) && error.code === 'forbidden') {
+        throw new LoreError('invalid_request', `address refused: ${error.message}`, {
+          details: { reason: 'address_refused', url: web.url },
+        });
+      }
+      throw error;
+    }
+    const name = web.url.length <= 100 ? web.url : `${web.url.slice(0, 91)}…${web.url.length}`;
+    const existing = await this.deps.connectors.getByName(name);
+    let connector: ConnectorDefinition;
+    if (existing && existing.collectionId === input.collectionId && existing.kind === 'web') {
+      connector = existing;
+    } else {
+      const taken = existing !== undefined;
+      connector = await this.create(principal, {
+        kind: 'web',
+        web,
+        name: taken ? `${name.slice(0, 90)} ${randomUUID().slice(0, 8)}` : name,
+        collectionId: input.collectionId,
+        intervalMinutes: input.intervalMinutes ?? 0,
+      });
+    }
+    const run = await this.runNow(principal, connector.id, { trigger: 'api' });
+    return { connector, run };
   }
 
   /** The definitions whose collection the caller can edit. */
@@ -211,5 +265,48 @@ export function checkSettings(input: ConnectorDefinitionSettings): ConnectorDefi
       throw new LoreError('invalid_request', 'the Git path may not contain ".."');
     return { kind: 'git', git: { url, ...(branch ? { branch } : {}), ...(path ? { path } : {}) } };
   }
+  if (input.kind === 'web') return { kind: 'web', web: checkWebSettings(input.web) };
   throw new LoreError('invalid_request', `unknown connector kind ${(input as { kind: string }).kind}`);
+}
+
+/** Largest crawl depth a web connector may ask for. */
+export const maxWebDepth = 5;
+
+/** A start URL (http or https, no credentials), depth 0–5 and maxPages ≥ 1. */
+export function checkWebSettings(web: WebConnectorSettings | undefined): WebConnectorSettings {
+  if (!web) throw new LoreError('invalid_request', 'a web connector needs web: { url, depth, maxPages }');
+  const url = checkWebUrl(web.url);
+  const depth = web.depth ?? 0;
+  const maxPages = web.maxPages ?? (depth === 0 ? 1 : 50);
+  if (!Number.isInteger(depth) || depth < 0 || depth > maxWebDepth) {
+    throw new LoreError(
+      'invalid_request',
+      `depth is a whole number from 0 (the page alone) to ${maxWebDepth}`,
+    );
+  }
+  if (!Number.isInteger(maxPages) || maxPages < 1 || maxPages > 100_000) {
+    throw new LoreError('invalid_request', 'maxPages is a whole number from 1 to 100000');
+  }
+  return { url, depth, maxPages };
+}
+
+/** The normalised href of an http(s) URL without credentials; `invalid_request` otherwise. */
+export function checkWebUrl(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new LoreError('invalid_request', 'a web source needs a url (http:// or https://)');
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new LoreError('invalid_request', `not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new LoreError('invalid_request', `${value}: only http:// and https:// URLs are fetched`);
+  }
+  if (url.username || url.password) {
+    throw new LoreError('invalid_request', `${url.host}: URLs carrying a user name or password are refused`);
+  }
+  url.hash = '';
+  return url.href;
 }

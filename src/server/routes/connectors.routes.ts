@@ -18,6 +18,11 @@ const GitSettings = z.strictObject({
   branch: z.string().max(200).optional(),
   path: z.string().max(1000).optional(),
 });
+const WebSettings = z.strictObject({
+  url: z.string().min(1).max(2000).openapi({ description: 'Start page (http or https)' }),
+  depth: z.number().int().min(0).max(5).default(0),
+  maxPages: z.number().int().min(1).max(100_000).default(1),
+});
 const common = {
   name: z.string().min(1).max(100),
   collectionId: IdText,
@@ -27,9 +32,10 @@ const common = {
 const NewConnector = z
   .strictObject({
     ...common,
-    kind: z.enum(['s3', 'git']),
+    kind: z.enum(['s3', 'git', 'web']),
     s3: S3Settings.optional().openapi({ description: 'Required when kind is s3' }),
     git: GitSettings.optional().openapi({ description: 'Required when kind is git' }),
+    web: WebSettings.optional().openapi({ description: 'Required when kind is web' }),
   })
   .openapi('NewConnector');
 
@@ -55,11 +61,12 @@ const ConnectorSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    kind: z.enum(['s3', 'git']),
+    kind: z.enum(['s3', 'git', 'web']),
     collectionId: z.string(),
     intervalMinutes: z.number(),
     s3: S3Settings.extend({ prefix: z.string() }).optional(),
     git: GitSettings.optional(),
+    web: WebSettings.optional(),
     createdBy: z.string().optional(),
     createdAt: z.string(),
     runs: z.array(RunSchema),
@@ -101,6 +108,34 @@ const runNow = createRoute({
   request: { params: IdParam },
   responses: { 202: json(RunSchema, 'The started run'), 409: commonErrors[400], ...commonErrors },
 });
+const NewUrlSource = z
+  .strictObject({
+    url: z.string().min(1).max(2000).openapi({ description: 'Page or start page (http or https)' }),
+    collectionId: IdText,
+    crawl: z
+      .strictObject({
+        depth: z.number().int().min(0).max(5).default(0),
+        maxPages: z.number().int().min(1).max(100_000).optional(),
+      })
+      .optional()
+      .openapi({ description: "Follow links within the start URL's folder; absent: the page alone" }),
+    intervalMinutes: z.number().int().min(0).max(525_600).default(0),
+  })
+  .openapi('NewUrlSource');
+const addUrl = createRoute({
+  method: 'post',
+  path: '/api/v1/sources/url',
+  tags: ['connectors'],
+  summary:
+    'Fetch a page or crawl a site into a collection (editor access): stored as a web connector, run now; poll the connector for progress',
+  security: signedIn,
+  request: { body: { content: { 'application/json': { schema: NewUrlSource } }, required: true } },
+  responses: {
+    202: json(z.object({ connector: ConnectorSchema, run: RunSchema }), 'The connector and its started run'),
+    409: commonErrors[400],
+    ...commonErrors,
+  },
+});
 const remove = createRoute({
   method: 'delete',
   path: '/api/v1/connectors/{id}',
@@ -132,6 +167,20 @@ export function registerConnectorRoutes(router: OpenAPIHono<AppEnv>, app: LoreAp
     requireScope(principal, 'write');
     const connector = await app.connectorAdmin.create(principal, c.req.valid('json') as NewConnectorInput);
     return c.json(present(connector, []), 201);
+  });
+
+  router.openapi(addUrl, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const body = c.req.valid('json');
+    const { connector, run } = await app.connectorAdmin.addUrl(principal, {
+      url: body.url,
+      collectionId: body.collectionId,
+      ...(body.crawl ? { depth: body.crawl.depth } : {}),
+      ...(body.crawl?.maxPages ? { maxPages: body.crawl.maxPages } : {}),
+      intervalMinutes: body.intervalMinutes,
+    });
+    return c.json({ connector: present(connector, [run]), run }, 202);
   });
 
   router.openapi(getOne, async (c) => {

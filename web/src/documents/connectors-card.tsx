@@ -4,7 +4,7 @@ import { api, errorText, unwrap } from '../lib/api.js';
 import { formatDate, useAsync } from '../lib/use-async.js';
 
 /**
- * Connectors (S3, Git) of the collections the user can edit, with the last run's progress (polled
+ * Connectors (S3, Git, web) of the collections the user can edit, with the last run's progress (polled
  * while a run is in progress) and "Sync now". Hidden when there are none or the user may not see them.
  */
 export function ConnectorsCard({ nameOf, onSynced }: { nameOf: Map<string, string>; onSynced(): void }) {
@@ -26,6 +26,17 @@ export function ConnectorsCard({ nameOf, onSynced }: { nameOf: Map<string, strin
     setError(undefined);
     try {
       unwrap(await api.POST('/api/v1/connectors/{id}/runs', { params: { path: { id } } }));
+    } catch (caught) {
+      setError(errorText(caught));
+    }
+    connectors.reload();
+  };
+  const remove = async (id: string, name: string) => {
+    if (!window.confirm(`Delete connector ${name}? Its documents stay.`)) return;
+    setError(undefined);
+    try {
+      const reply = await api.DELETE('/api/v1/connectors/{id}', { params: { path: { id }, query: {} } });
+      if (reply.error) unwrap(reply);
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -53,11 +64,7 @@ export function ConnectorsCard({ nameOf, onSynced }: { nameOf: Map<string, strin
               return (
                 <tr key={connector.id}>
                   <td>{connector.name}</td>
-                  <td>
-                    {connector.kind === 's3'
-                      ? `s3://${connector.s3?.bucket}/${connector.s3?.prefix ?? ''}`
-                      : connector.git?.url}
-                  </td>
+                  <td>{connectorSource(connector)}</td>
                   <td>{nameOf.get(connector.collectionId) ?? connector.collectionId}</td>
                   <td>
                     {connector.intervalMinutes > 0 ? `every ${connector.intervalMinutes} min` : 'manual'}
@@ -76,6 +83,14 @@ export function ConnectorsCard({ nameOf, onSynced }: { nameOf: Map<string, strin
                     >
                       Sync now
                     </button>
+                    <button
+                      type="button"
+                      className="button ghost small"
+                      disabled={run?.state === 'running'}
+                      onClick={() => void remove(connector.id, connector.name)}
+                    >
+                      Delete
+                    </button>
                   </td>
                 </tr>
               );
@@ -85,4 +100,19 @@ export function ConnectorsCard({ nameOf, onSynced }: { nameOf: Map<string, strin
       </div>
     </div>
   );
+}
+
+/** Where a connector syncs from, as shown in the table. */
+export function connectorSource(connector: {
+  kind: string;
+  s3?: { bucket: string; prefix: string };
+  git?: { url: string };
+  web?: { url: string; depth: number; maxPages: number };
+}): string {
+  if (connector.kind === 's3') return `s3://${connector.s3?.bucket}/${connector.s3?.prefix ?? ''}`;
+  if (connector.kind === 'web') {
+    const web = connector.web;
+    return web ? `${web.url} (depth ${web.depth}, up to ${web.maxPages} pages)` : '';
+  }
+  return connector.git?.url ?? '';
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { EmptyState, ErrorNote, Spinner } from '../components/feedback.js';
 import { Icon } from '../components/icons.js';
 import { TryLoreDocs } from '../components/try-docs.js';
+import { AddUrlCard } from '../documents/add-url-card.js';
 import { ConnectorsCard } from '../documents/connectors-card.js';
 import { filesOfDrop, visibleFiles } from '../documents/folder-entries.js';
 import { type UploadItem, uploadAll } from '../documents/upload-queue.js';
@@ -87,6 +88,11 @@ export function DocumentsPage() {
           <UploadList items={uploads} onClear={() => setUploads((u) => u.filter(busy))} />
         )}
       </div>
+
+      <AddUrlCard
+        collections={(collections.data ?? []).filter((collection) => collection.permission !== 'reader')}
+        onAdded={documents.reload}
+      />
 
       <ConnectorsCard nameOf={nameOf} onSynced={documents.reload} />
 
