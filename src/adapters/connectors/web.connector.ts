@@ -5,7 +5,7 @@ import type { Connector, ConnectorItem, ConnectorPage } from '../../ports/connec
 import type { WebFetcher } from '../../ports/web-fetcher.port.js';
 import { pageLinks } from '../web/page-links.js';
 import { type RobotsRules, readRobots } from '../web/robots-rules.js';
-import { fileNameFor } from '../web/site-crawler.js';
+import { fileNameFor, sleep } from '../web/site-crawler.js';
 
 export interface WebConnectorOptions {
   settings: WebConnectorSettings;
@@ -121,18 +121,4 @@ export class WebConnector implements Connector {
 export function scopeOf(url: URL): string {
   const folder = url.pathname.slice(0, url.pathname.lastIndexOf('/') + 1) || '/';
   return `${url.origin}${folder}`;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(new LoreError('cancelled', 'the crawl was cancelled'));
-      },
-      { once: true },
-    );
-  });
 }

@@ -219,7 +219,8 @@ export function fileNameFor(url: string, contentType: string): string {
   return `${last}${extension}`;
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms` (a crawl delay); rejects with `cancelled` when the signal aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener(
