@@ -103,3 +103,31 @@ describeWithDatasets('uploads of bad files', () => {
     expect(shown).toMatchObject({ state: 'failed', errorCode: 'file_encrypted' });
   });
 });
+
+describe('file names as users give them', () => {
+  it('stores a safe name through the upload route: no path, no bidi spoofing, bidi override replaced', async () => {
+    const { app, runner, http, upload } = await setup();
+    const names = ['../../etc/passwd.txt', 'C:\\Users\\x\\report.md', 'invoice\u202Efdp.txt'];
+    const response = await upload(
+      names.map((name, index) => ({ name, bytes: `file ${index} lanternword${index}` })),
+    );
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { files: { fileName: string; jobId?: string }[] };
+    expect(body.files.map((file) => file.fileName)).toEqual([
+      'passwd.txt',
+      'report.md',
+      'invoice\uFFFDfdp.txt',
+    ]);
+    await runner.drain();
+    const documents = await app.store.listDocuments();
+    expect(documents.map((document) => document.fileName).sort()).toEqual(
+      ['invoice\uFFFDfdp.txt', 'passwd.txt', 'report.md'].sort(),
+    );
+    for (const document of documents) expect(document.source).toBe(`upload/${document.fileName}`);
+    // Nothing was written outside the data folder's blob store under the given paths.
+    const listed = (await (await http.request('/api/v1/documents')).json()) as {
+      documents: { fileName: string }[];
+    };
+    expect(listed.documents.map((document) => document.fileName)).not.toContain('../../etc/passwd.txt');
+  });
+});
