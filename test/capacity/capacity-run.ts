@@ -4,7 +4,7 @@ import { datasetsDir } from '../../bench/corpus.js';
 import { type ChaosBackend, openInstallation } from '../chaos/chaos-installation.js';
 import { LoreProcess } from '../fixtures/lore-process.js';
 import { soakChartSvg } from '../soak/soak-chart.js';
-import { seed, signIn } from '../soak/soak-run.js';
+import { loadRunServer, seed, signIn } from '../soak/soak-run.js';
 import { bisectCapacity, runOpenLoop, type StepStats, stepStats } from './open-loop.js';
 
 // One capacity run: a real `lore serve` on SQLite or PostgreSQL seeded with SciFact abstracts (the
@@ -63,18 +63,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRes
   const loadBefore = loadavg();
   const startedAt = new Date().toISOString();
   const installation = await openInstallation({ backend: options.backend });
-  const email = 'capacity@example.com';
-  const password = 'capacity-password-long-enough';
-  const env = installation.env('capacity', 'api,worker', 'default', {
-    LORE_USER_MANAGEMENT: 'on',
-    LORE_ADMIN_EMAIL: email,
-    LORE_ADMIN_PASSWORD: password,
-    LORE_PARSE_CONCURRENCY: '2',
-    // One API key sends everything: raise the per-key limiters (1e6/min, the schema's maximum, is
-    // 16 667/s) so the run measures the server.
-    LORE_RATE_LIMIT_PER_MINUTE: '1000000',
-    LORE_ASK_RATE_LIMIT_PER_MINUTE: '1000000',
-  });
+  const { email, password, env } = loadRunServer(installation, 'capacity');
   let server: LoreProcess | undefined;
   try {
     server = await LoreProcess.start({ name: `capacity-${options.backend}`, env, niceness: 0 });

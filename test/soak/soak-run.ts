@@ -179,6 +179,25 @@ export async function seed(url: string, headers: Record<string, string>, count: 
 }
 
 /** Runs one soak and writes its JSON and SVG into `outDir`. */
+/**
+ * The environment of a load run's `lore serve` (soak, capacity): API and worker in one process, an
+ * admin to sign in as, and the per-key limiters raised — all traffic uses one API key, and the
+ * limiters (tested elsewhere) would answer 429; 1e6/min is the schema's maximum.
+ */
+export function loadRunServer(installation: ChaosInstallation, name: string) {
+  const email = `${name}@example.com`;
+  const password = `${name}-password-long-enough`;
+  const env = installation.env(name, 'api,worker', 'default', {
+    LORE_USER_MANAGEMENT: 'on',
+    LORE_ADMIN_EMAIL: email,
+    LORE_ADMIN_PASSWORD: password,
+    LORE_PARSE_CONCURRENCY: '2',
+    LORE_RATE_LIMIT_PER_MINUTE: '1000000',
+    LORE_ASK_RATE_LIMIT_PER_MINUTE: '1000000',
+  });
+  return { email, password, env };
+}
+
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const log = options.log ?? (() => undefined);
   const warmupSeconds = options.warmupSeconds ?? Math.min(60, (options.minutes * 60) / 4);
@@ -187,18 +206,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     backend: options.backend,
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
   });
-  const email = 'soak@example.com';
-  const password = 'soak-password-long-enough';
-  const env = installation.env('soak', 'api,worker', 'default', {
-    LORE_USER_MANAGEMENT: 'on',
-    LORE_ADMIN_EMAIL: email,
-    LORE_ADMIN_PASSWORD: password,
-    LORE_PARSE_CONCURRENCY: '2',
-    // All traffic uses one API key: the per-key limiters (tested elsewhere) would answer 429 to a
-    // steady soak; raise them so the soak measures the server, not the limiter.
-    LORE_RATE_LIMIT_PER_MINUTE: '1000000',
-    LORE_ASK_RATE_LIMIT_PER_MINUTE: '1000000',
-  });
+  const { email, password, env } = loadRunServer(installation, 'soak');
   let server: LoreProcess | undefined;
   let db: pg.Client | undefined;
   try {

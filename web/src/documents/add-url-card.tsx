@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ErrorNote } from '../components/feedback.js';
-import { api, errorText, unwrap } from '../lib/api.js';
+import { api, errorText, type Schemas, unwrap } from '../lib/api.js';
 
 export interface AddUrlForm {
   url: string;
@@ -47,16 +47,8 @@ export function urlSourceBody(form: AddUrlForm): { body: Body } | { problem: str
   return { body };
 }
 
-interface RunView {
-  state: string;
-  seen: number;
-  added: number;
-  updated: number;
-  unchanged: number;
-  removed: number;
-  failed: number;
-  error?: string;
-}
+/** What the card shows of a run (the REST `ConnectorRun`). */
+type RunView = Schemas['ConnectorRun'];
 
 /** "Add URL": fetch one page or crawl a site into a collection, optionally re-crawled on a schedule. */
 export function AddUrlCard({
