@@ -81,9 +81,23 @@ export function httpStatusFor(code: ErrorCode): ContentfulStatusCode {
   return statusOf[code];
 }
 
+/** The Retry-After of a 503 storage_unavailable without its own figure. */
+export const storageRetryAfterSeconds = 2;
+
+/**
+ * Seconds a client should wait before retrying: the error's own figure, else a short default for an
+ * unavailable database (down, restarting, pool exhausted, locked), as the API document promises.
+ */
+export function retryAfterSeconds(error: LoreError): number | undefined {
+  const given = error.details.retryAfterSeconds;
+  if (typeof given === 'number') return given;
+  return error.code === 'storage_unavailable' ? storageRetryAfterSeconds : undefined;
+}
+
 /**
  * The one error response of the REST API: `{error:{code,message,requestId}}` with the code's status
- * and `Retry-After` when the error carries one; 5xx are logged, internal messages not shown.
+ * and `Retry-After` when the error carries one or the database is unavailable; 5xx are logged,
+ * internal messages not shown.
  */
 export function errorReply(c: Context, error: unknown, logger?: Logger): Response {
   const loreError = requestError(error);
@@ -91,7 +105,7 @@ export function errorReply(c: Context, error: unknown, logger?: Logger): Respons
   const status = httpStatusFor(loreError.code);
   if (status >= 500) logger?.error({ requestId, code: loreError.code, err: error }, 'request failed');
   const message = status >= 500 && loreError.code === 'internal' ? 'internal error' : loreError.message;
-  const retryAfter = loreError.details.retryAfterSeconds;
-  if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
+  const retryAfter = retryAfterSeconds(loreError);
+  if (retryAfter !== undefined) c.header('Retry-After', String(Math.ceil(retryAfter)));
   return c.json({ error: { code: loreError.code, message, requestId } }, status);
 }

@@ -55,6 +55,8 @@ export interface TrialResult {
   files: number;
   accepted: number;
   resubmitted: number;
+  /** 503s with Retry-After the resubmitting client waited out (a busy or restarting database). */
+  retriedAfter503: number;
   documents: number;
   chunks: number;
   /** From SIGKILL to the victims listening again. */
@@ -280,12 +282,15 @@ class ChaosRun {
     // A client whose upload got no answer sends it again.
     let accepted = 0;
     let resubmitted = 0;
+    let retriedAfter503 = 0;
     const cutOff = outcomes.some((outcome) => !outcome.ok) || deleted === 'maybe';
     for (const [index, outcome] of outcomes.entries()) {
       let result = outcome;
       if (!result.ok) {
         resubmitted++;
-        result = await upload(this.api().url, requests[index]!);
+        const resubmission = await uploadHonouringRetryAfter(this.api().url, requests[index]!);
+        retriedAfter503 += resubmission.retries;
+        result = resubmission;
         if (!result.ok) problems.push(`upload resubmitted after restart failed: ${result.error}`);
       }
       for (const [fileIndex, jobId] of result.jobIds.entries()) {
@@ -333,6 +338,7 @@ class ChaosRun {
       files: files.length,
       accepted,
       resubmitted,
+      retriedAfter503,
       documents: verdict?.integrity.documents ?? 0,
       chunks: verdict?.integrity.chunks ?? 0,
       restartMs: restartedAt - killedAt,
@@ -424,6 +430,28 @@ interface UploadOutcome {
   ok: boolean;
   jobIds: (string | undefined)[];
   error?: string;
+  /** Seconds of a 503's Retry-After: the server asked to be tried again. */
+  retryAfter?: number;
+}
+
+/** Replies asking for a retry that a resubmitting client honours before it gives up. */
+const maxRetriesAfter503 = 5;
+
+/**
+ * An upload as a well-behaved client sends it: a 503 with Retry-After (the database is busy or
+ * restarting) is tried again after the given delay, a few times; anything else is final.
+ */
+async function uploadHonouringRetryAfter(
+  url: string,
+  files: ChaosFile[],
+): Promise<UploadOutcome & { retries: number }> {
+  for (let retries = 0; ; retries++) {
+    const outcome = await upload(url, files);
+    if (outcome.ok || outcome.retryAfter === undefined || retries === maxRetriesAfter503) {
+      return { ...outcome, retries };
+    }
+    await new Promise((resolve) => setTimeout(resolve, outcome.retryAfter! * 1000));
+  }
 }
 
 async function upload(url: string, files: ChaosFile[]): Promise<UploadOutcome> {
@@ -432,7 +460,15 @@ async function upload(url: string, files: ChaosFile[]): Promise<UploadOutcome> {
   try {
     const response = await fetch(`${url}/api/v1/documents`, { method: 'POST', body: form });
     const text = await response.text();
-    if (response.status !== 202) return { ok: false, jobIds: [], error: `HTTP ${response.status} ${text}` };
+    if (response.status !== 202) {
+      const retryAfter = response.status === 503 ? response.headers.get('Retry-After') : null;
+      return {
+        ok: false,
+        jobIds: [],
+        error: `HTTP ${response.status} ${text}`,
+        ...(retryAfter === null ? {} : { retryAfter: Number(retryAfter) }),
+      };
+    }
     const body = JSON.parse(text) as { files: { jobId?: string }[] };
     return { ok: true, jobIds: body.files.map((file) => file.jobId) };
   } catch (error) {

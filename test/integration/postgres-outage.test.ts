@@ -97,11 +97,16 @@ describeWithPostgres('PostgreSQL stopped and restarted under load', () => {
     await traffic.stop();
     expect(api.alive && worker.alive).toBe(true);
 
-    // While the database was down: every request answered within 2 s, with 503 storage_unavailable.
+    // While the database was down: every request answered within 2 s, with 503 storage_unavailable
+    // and a Retry-After that tells the client when to try again.
     const during = outages.flatMap((outage) => traffic.between(outage.down + 200, outage.up));
     expect(during.length).toBeGreaterThan(20);
     const wrong = during.filter(
-      (sample) => sample.status !== 503 || sample.code !== 'storage_unavailable' || sample.ms > 2_000,
+      (sample) =>
+        sample.status !== 503 ||
+        sample.code !== 'storage_unavailable' ||
+        sample.ms > 2_000 ||
+        !(sample.retryAfter! > 0),
     );
     expect(wrong.map(show)).toEqual([]);
     expect(

@@ -3,7 +3,7 @@ import type { Citation } from '../../core/answer/citation.js';
 import type { ChatEvent } from '../../core/conversation/chat.service.js';
 import type { KnowledgeModel } from '../../core/conversation/knowledge-models.js';
 import type { TokenUsage } from '../../ports/language-model.port.js';
-import { httpStatusFor, requestError } from '../http-errors.js';
+import { httpStatusFor, requestError, retryAfterSeconds } from '../http-errors.js';
 
 /** OpenAI's `usage` object. */
 export interface CompletionUsage {
@@ -190,8 +190,8 @@ const openAiTypes: Record<number, [string, string]> = {
 /** Responds with OpenAI's error shape (used for every `/v1/*` failure, authentication included). */
 export function respondWithOpenAiError(c: Context, error: unknown): Response {
   const { status, body } = openAiError(error);
-  const retryAfter = requestError(error).details.retryAfterSeconds;
-  if (typeof retryAfter === 'number') c.header('Retry-After', String(Math.ceil(retryAfter)));
+  const retryAfter = retryAfterSeconds(requestError(error));
+  if (retryAfter !== undefined) c.header('Retry-After', String(Math.ceil(retryAfter)));
   return c.json(body, status as 400);
 }
 
