@@ -2,7 +2,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import type { Logger } from '../../app/logger.js';
 import { loreVersion } from '../../app/version.js';
-import type { Citation } from '../../core/answer/citation.js';
+import { type Citation, locationLabel } from '../../core/answer/citation.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
 import type { CollectionsService } from '../../core/collections/collections.service.js';
 import type { ChatService } from '../../core/conversation/chat.service.js';
@@ -256,13 +256,5 @@ function location(value: {
 
 /** "handbook.pdf, page 3, characters 120–480". */
 function where(hit: ReturnType<typeof hitOf>): string {
-  const place =
-    hit.page !== undefined
-      ? `page ${hit.page}`
-      : hit.slide !== undefined
-        ? `slide ${hit.slide}`
-        : hit.sheet !== undefined
-          ? `sheet ${hit.sheet}`
-          : '';
-  return [hit.fileName, place, `characters ${hit.start}–${hit.end}`].filter(Boolean).join(', ');
+  return `${locationLabel(hit)}, characters ${hit.start}–${hit.end}`;
 }
