@@ -3,9 +3,13 @@ import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import type { SiteCrawler } from '../adapters/web/site-crawler.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
+import { CollectionSharing } from '../core/collections/collection-sharing.service.js';
+import { CollectionsService } from '../core/collections/collections.service.js';
 import { ConnectorSyncService } from '../core/connectors/connector-sync.service.js';
 import { ConnectorsService } from '../core/connectors/connectors.service.js';
 import { ChatService } from '../core/conversation/chat.service.js';
+import { KnowledgeModels } from '../core/conversation/knowledge-models.js';
+import { DocumentsService } from '../core/documents/documents.service.js';
 import { AccessService } from '../core/identity/access.service.js';
 import type { CollectionEmbeddings } from '../core/index-generation/collection-embeddings.service.js';
 import type { EmbeddingGenerations } from '../core/index-generation/embedding-generations.service.js';
@@ -60,6 +64,12 @@ export interface LoreApp {
   audit: AuditLog;
   parsing: SandboxedParser;
   ingest: IngestService;
+  /** Collections as callers manage them (access-checked, deletions audited). */
+  collections: CollectionsService;
+  /** Who a collection is shared with (owner only, audited). */
+  sharing: CollectionSharing;
+  /** Documents as callers upload, read, re-index and delete them (access-checked, audited). */
+  documents: DocumentsService;
   /** Web pages and sites as sources (the SSRF-safe fetcher behind it). */
   crawler: SiteCrawler;
   /** Connector definitions, runs and item versions. */
@@ -73,6 +83,8 @@ export interface LoreApp {
   search: SearchService;
   ask: AskService;
   chat: ChatService;
+  /** Collections offered as models (`lore`, `lore/<name>`) to OpenAI-compatible and MCP clients. */
+  knowledgeModels: KnowledgeModels;
   embedder?: Embedder;
   languageModel?: LanguageModel;
   /** Embedding index generations (build/switch jobs); set when an embedder is configured. */
@@ -146,6 +158,28 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       keepOriginals: options.keepOriginals ?? true,
     },
   });
+  const collections = new CollectionsService({
+    store,
+    access: accounts.access,
+    accessStore,
+    audit: accounts.audit,
+    ...(models.collectionEmbeddings ? { embeddings: models.collectionEmbeddings } : {}),
+  });
+  const sharing = new CollectionSharing({
+    access: accounts.access,
+    accessStore,
+    identity: accounts.identity,
+    audit: accounts.audit,
+  });
+  const documents = new DocumentsService({
+    store,
+    blobs,
+    queue,
+    access: accounts.access,
+    collections,
+    ingest,
+    audit: accounts.audit,
+  });
   const openConnector = connectorOpener(config);
   const addressChecker = webFetcher(config);
   const connectorSync = new ConnectorSyncService({
@@ -214,6 +248,9 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     ...accounts,
     parsing,
     ingest,
+    collections,
+    sharing,
+    documents,
     crawler: wireWebSources(config, ingest, store),
     connectors: storage.connectors,
     connectorSync,
@@ -222,6 +259,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     search,
     ask,
     chat,
+    knowledgeModels: new KnowledgeModels({ store, access: accounts.access, collections }),
     ...(embedder ? { embedder } : {}),
     ...(languageModel ? { languageModel } : {}),
     ...(models.generations ? { generations: models.generations } : {}),

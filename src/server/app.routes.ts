@@ -82,10 +82,26 @@ export function createRoutes(app: LoreApp, options: ServerOptions = {}): OpenAPI
   registerSearchRoutes(http, app);
   registerAskRoutes(http, app);
   registerIdentityRoutes(http, auth);
-  registerOpenAiRoutes(http, app, logger ? { logger } : {});
-  registerMcpRoutes(http, app, logger ? { logger } : {});
-  registerCollectionRoutes(http, app);
-  registerDocumentRoutes(http, app, options.notifyWorker ?? (() => undefined));
+  const models = app.knowledgeModels;
+  registerOpenAiRoutes(http, { models, chat: app.chat }, logger ? { logger } : {});
+  registerMcpRoutes(
+    http,
+    {
+      models,
+      collections: app.collections,
+      access: app.access,
+      search: app.search,
+      chat: app.chat,
+      corsOrigins: config.corsOrigins,
+    },
+    logger ? { logger } : {},
+  );
+  registerCollectionRoutes(http, { collections: app.collections });
+  registerDocumentRoutes(http, {
+    documents: app.documents,
+    uploads: config,
+    notify: options.notifyWorker ?? (() => undefined),
+  });
   registerJobRoutes(http, app);
   registerConnectorRoutes(http, app);
   registerConversationRoutes(http, app);

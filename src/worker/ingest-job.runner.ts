@@ -1,26 +1,11 @@
 import { LoreError } from '../core/errors.js';
 import type { IngestOutcome, IngestService } from '../core/ingest/ingest.service.js';
+import { type IngestJobPayload, ingestJobKind } from '../core/ingest/ingest-job.js';
 import type { BlobStore } from '../ports/blob-store.port.js';
 import type { Job, Queue } from '../ports/queue.port.js';
 import { type JobContext, type JobResult, JobRunner, type JobRunnerOptions } from './job-runner.js';
 
-/** Job kind for ingesting one uploaded file. */
-export const ingestJobKind = 'ingest-file';
-
-/** What an ingest job carries: the original is already in the blob store. */
-export interface IngestJobPayload {
-  blobKey: string;
-  fileName: string;
-  source: string;
-  collection: string;
-  /** The collection's id at upload time (older jobs carry only the name). */
-  collectionId?: string;
-  tags: string[];
-  /** Re-index even when the content is unchanged. */
-  force?: boolean;
-  /** User who uploaded it (for access checks on the job). */
-  requestedBy?: string;
-}
+export { type IngestJobPayload, ingestJobKind } from '../core/ingest/ingest-job.js';
 
 export interface IngestJobRunnerOptions extends JobRunnerOptions {
   onOutcome?: (job: Job, outcome: IngestOutcome) => void;

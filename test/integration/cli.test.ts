@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app/create-app.js';
+import { loadConfig } from '../../src/config/load-config.js';
 import { runCli, startCli } from '../fixtures/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lore-cli-'));
@@ -89,6 +91,15 @@ describe('the lore CLI', () => {
       env,
     );
     expect(removed.stdout).toContain('removed notes.txt');
+    // Deleted through DocumentsService as the local user: audited like a deletion through the API.
+    const app = await createApp(loadConfig({}, { dataDir }), { embedder: null, languageModel: null });
+    try {
+      const [entry] = await app.audit.list({ limit: 1, action: 'document.delete' });
+      expect(entry).toMatchObject({ details: { fileName: 'notes.txt' } });
+      expect(entry?.actorId).toBeUndefined();
+    } finally {
+      await app.close();
+    }
     const after = await runCli(['search', 'cafeteria soup', '--json'], env);
     expect((JSON.parse(after.stdout) as { hits: unknown[] }).hits).toEqual([]);
     const missing = await runCli(['remove', 'no-such-id'], env);

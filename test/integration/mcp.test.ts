@@ -101,6 +101,9 @@ describe('MCP server through the official MCP client', () => {
       text: expect.stringContaining('25 vacation days'),
     });
     expect(hits[0]!.end).toBeGreaterThan(hits[0]!.start);
+    expect((searched.content as { type: string; text: string }[])[0]?.text).toContain(
+      `(leave.txt, characters 0–${hits[0]!.end})\n`,
+    );
     expect((searched.content as { type: string; text: string }[])[0]?.text).toContain('[1] leave');
 
     const scoped = await client.callTool({

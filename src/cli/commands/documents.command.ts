@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LoreError } from '../../core/errors.js';
+import { localPrincipal } from '../../core/identity/identity.records.js';
 import type { DocumentRecord } from '../../core/records.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { remoteClient, remoteCollectionIds, unwrap } from '../remote.js';
@@ -36,7 +37,10 @@ export function registerDocuments(program: Command, global: () => GlobalOptions)
           : undefined;
         if (options.collection && !collection)
           throw new LoreError('not_found', `no collection named "${options.collection}"`);
-        const documents = await app.store.listDocuments(collection ? { collectionId: collection.id } : {});
+        const documents = await app.documents.list(
+          localPrincipal,
+          collection ? { collectionId: collection.id } : {},
+        );
         const names = new Map((await app.store.listCollections()).map((entry) => [entry.id, entry.name]));
         printDocuments(documents, names, options);
       });
@@ -87,15 +91,22 @@ function registerRemove(program: Command, global: () => GlobalOptions): void {
             const collection = await app.store.getCollectionByName(options.collection);
             documentId = collection && (await app.store.findDocumentBySource(collection.id, resolve(id)))?.id;
           }
-          const document = documentId ? await app.store.getDocument(documentId) : undefined;
+          const document = documentId
+            ? await app.documents.delete(localPrincipal, documentId).catch(notFoundAsUndefined)
+            : undefined;
           if (!document) {
             process.stderr.write(`✗ ${id}: no such document\n`);
             process.exitCode = 2;
             continue;
           }
-          await app.ingest.remove(document.id);
           process.stdout.write(`✓ removed ${document.fileName}\n`);
         }
       });
     });
+}
+
+/** A document that is not there (or gone meanwhile) is reported by the caller, not thrown. */
+function notFoundAsUndefined(error: unknown): undefined {
+  if (LoreError.is(error) && error.code === 'not_found') return undefined;
+  throw error;
 }

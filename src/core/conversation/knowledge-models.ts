@@ -1,4 +1,5 @@
 import type { Store } from '../../ports/store.port.js';
+import type { CollectionsService } from '../collections/collections.service.js';
 import { LoreError } from '../errors.js';
 import type { AccessService } from '../identity/access.service.js';
 import type { Permission, Principal } from '../identity/identity.records.js';
@@ -35,20 +36,15 @@ export interface ReadableCollection {
  * for await (const event of chat.chat({ principal, question, filter, channel: 'openai' })) …
  */
 export class KnowledgeModels {
-  constructor(private readonly deps: { store: Store; access: AccessService }) {}
+  constructor(
+    private readonly deps: { store: Store; access: AccessService; collections: CollectionsService },
+  ) {}
 
   /** The collections the principal may read, by name. */
   async readableCollections(principal: Principal): Promise<ReadableCollection[]> {
-    await this.deps.access.readFilter(principal);
-    const permissions = await this.deps.access.permissions(principal);
-    const collections = await this.deps.store.listCollections();
-    return collections
-      .filter((collection) => permissions === undefined || permissions.has(collection.id))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((collection) => {
-        const permission = permissions?.get(collection.id);
-        return { collection, ...(permission ? { permission } : {}), model: modelIdOf(collection) };
-      });
+    return (await this.deps.collections.readable(principal))
+      .sort((a, b) => a.collection.name.localeCompare(b.collection.name))
+      .map((entry) => ({ ...entry, model: modelIdOf(entry.collection) }));
   }
 
   /** `lore` first, then one model per readable collection. */
@@ -96,19 +92,6 @@ export class KnowledgeModels {
       },
       filter,
     };
-  }
-
-  /**
-   * A readable collection named by its name or id (MCP tool arguments). Throws LoreError `not_found`
-   * for one that does not exist or that the caller cannot read.
-   */
-  async readableCollection(principal: Principal, nameOrId: string): Promise<Collection> {
-    const readable = await this.readableCollections(principal);
-    const found =
-      readable.find((entry) => entry.collection.name === nameOrId) ??
-      readable.find((entry) => entry.collection.id === nameOrId);
-    if (!found) throw new LoreError('not_found', `no collection ${nameOrId}`);
-    return found.collection;
   }
 }
 

@@ -1,15 +1,17 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { LoreApp } from '../../app/create-app.js';
 import type { Logger } from '../../app/logger.js';
 import { loreVersion } from '../../app/version.js';
-import type { Citation } from '../../core/answer/citation.js';
+import { type Citation, locationLabel } from '../../core/answer/citation.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
-import { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
+import type { CollectionsService } from '../../core/collections/collections.service.js';
+import type { ChatService } from '../../core/conversation/chat.service.js';
+import type { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
 import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
+import type { AccessService } from '../../core/identity/access.service.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import type { SearchFilter } from '../../core/records.js';
-import type { SearchHit } from '../../core/search/search.service.js';
+import type { SearchHit, SearchService } from '../../core/search/search.service.js';
 
 const CollectionArgument = z
   .string()
@@ -41,25 +43,33 @@ interface ToolFailure {
   structuredContent: { error: { code: ErrorCode; message: string } };
 }
 
+/** What the MCP tools use. */
+export interface McpDependencies {
+  models: KnowledgeModels;
+  collections: CollectionsService;
+  access: AccessService;
+  search: SearchService;
+  chat: ChatService;
+}
+
 /**
  * An MCP server for one caller: tools `list_collections`, `search` and `ask`, all bounded by the
  * collections the principal may read (a collection it cannot read is reported as not found).
  *
  * @example
- * const server = createLoreMcpServer(app, principal);
+ * const server = createLoreMcpServer(app, principal); // a LoreApp has every dependency
  * await server.connect(transport);
  */
 export function createLoreMcpServer(
-  app: LoreApp,
+  { models, collections, access, search, chat }: McpDependencies,
   principal: Principal,
   options: { logger?: Logger } = {},
 ): McpServer {
-  const models = new KnowledgeModels({ store: app.store, access: app.access });
   const server = new McpServer({ name: 'lore', title: 'Lore', version: loreVersion() }, { instructions });
   const filterFor = async (collection: string | undefined): Promise<SearchFilter> => {
-    if (!collection) return app.access.readFilter(principal);
-    const found = await models.readableCollection(principal, collection);
-    return app.access.readFilter(principal, { collectionIds: [found.id] });
+    if (!collection) return access.readFilter(principal);
+    const found = await collections.readableNamed(principal, collection);
+    return access.readFilter(principal, { collectionIds: [found.id] });
   };
   /**
    * A failed tool call as an MCP tool error that keeps Lore's error code (in `structuredContent`,
@@ -139,7 +149,7 @@ export function createLoreMcpServer(
     ({ query, collection, limit }, extra) =>
       safely('search', async () => {
         const filter = await filterFor(collection);
-        const result = await app.search.search({ query, limit, filter, signal: extra.signal });
+        const result = await search.search({ query, limit, filter, signal: extra.signal });
         const hits = result.hits.map(hitOf);
         const text = hits.length
           ? hits.map((hit) => `[${hit.rank}] ${hit.title} (${where(hit)})\n${hit.text}`).join('\n\n')
@@ -176,7 +186,7 @@ export function createLoreMcpServer(
     ({ question, collection }, extra) =>
       safely('ask', async () => {
         const filter = await filterFor(collection);
-        for await (const event of app.chat.chat({
+        for await (const event of chat.chat({
           principal,
           question,
           filter,
@@ -246,13 +256,5 @@ function location(value: {
 
 /** "handbook.pdf, page 3, characters 120–480". */
 function where(hit: ReturnType<typeof hitOf>): string {
-  const place =
-    hit.page !== undefined
-      ? `page ${hit.page}`
-      : hit.slide !== undefined
-        ? `slide ${hit.slide}`
-        : hit.sheet !== undefined
-          ? `sheet ${hit.sheet}`
-          : '';
-  return [hit.fileName, place, `characters ${hit.start}–${hit.end}`].filter(Boolean).join(', ');
+  return `${locationLabel(hit)}, characters ${hit.start}–${hit.end}`;
 }

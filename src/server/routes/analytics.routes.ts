@@ -68,8 +68,11 @@ const csv = createRoute({
   },
 });
 
+/** What these routes use of the app. */
+export type AnalyticsRouteDependencies = Pick<LoreApp, 'analytics' | 'store'>;
+
 /** Admin analytics over recorded questions. */
-export function registerAnalyticsRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+export function registerAnalyticsRoutes(router: OpenAPIHono<AppEnv>, app: AnalyticsRouteDependencies): void {
   router.openapi(summary, async (c) => {
     requireScope(principalOf(c), 'admin');
     const query = c.req.valid('query');

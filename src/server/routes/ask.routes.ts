@@ -59,8 +59,11 @@ const getAsk = createRoute({
   },
 });
 
+/** What these routes use of the app. */
+export type AskRouteDependencies = Pick<LoreApp, 'access' | 'chat'>;
+
 /** Streamed answers; access is checked before the stream opens so errors are plain 4xx. */
-export function registerAskRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+export function registerAskRoutes(router: OpenAPIHono<AppEnv>, app: AskRouteDependencies): void {
   router.openapi(postAsk, async (c) => {
     const body = c.req.valid('json');
     const principal = principalOf(c);

@@ -1,12 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { LoreApp } from '../../app/create-app.js';
-import { LoreError } from '../../core/errors.js';
-import type { Permission, Principal } from '../../core/identity/identity.records.js';
-import type { Collection } from '../../core/records.js';
+import type { CollectionsService } from '../../core/collections/collections.service.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, json, signedIn } from '../openapi.js';
 import { CollectionName, CollectionSchema, IdParam } from '../schemas.js';
-import { checkCollectionName, createOwnedCollection } from './collection-access.js';
 
 const CollectionBody = z
   .strictObject({ name: CollectionName, description: z.string().max(2000).default('') })
@@ -77,102 +73,27 @@ const remove = createRoute({
 });
 
 /** Collections: list readable, create (owned by the caller), rename, delete. Sharing is in grants routes. */
-export function registerCollectionRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
-  const present = async (collection: Collection, permission: Permission) => {
-    const embedding = await app.collectionEmbeddings?.view(collection.id);
-    return {
-      ...collection,
-      permission,
-      documentCount: (await app.store.documentCounts()).get(collection.id) ?? 0,
-      ...(embedding ? { embedding } : {}),
-    };
-  };
-
-  router.openapi(list, async (c) => {
-    const principal = principalOf(c);
-    await app.access.readFilter(principal);
-    const permissions = await app.access.permissions(principal);
-    const counts = await app.store.documentCounts();
-    const collections = (await app.store.listCollections())
-      .filter((collection) => permissions === undefined || permissions.has(collection.id))
-      .map((collection) => ({
-        ...collection,
-        permission: permissions?.get(collection.id) ?? ('owner' as const),
-        documentCount: counts.get(collection.id) ?? 0,
-      }));
-    return c.json({ collections }, 200);
-  });
+export function registerCollectionRoutes(
+  router: OpenAPIHono<AppEnv>,
+  { collections }: { collections: CollectionsService },
+): void {
+  router.openapi(list, async (c) => c.json({ collections: await collections.list(principalOf(c)) }, 200));
 
   router.openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const collection = await createOwnedCollection(
-      app,
-      principalOf(c),
-      checkCollectionName(body.name),
-      body.description,
-    );
-    return c.json(await present(collection, 'owner'), 201);
+    return c.json(await collections.create(principalOf(c), body.name, body.description), 201);
   });
 
-  router.openapi(getOne, async (c) => {
-    const { collection, permission } = await reachable(
-      app,
-      principalOf(c),
-      c.req.valid('param').id,
-      'reader',
-    );
-    return c.json(await present(collection, permission), 200);
-  });
+  router.openapi(getOne, async (c) =>
+    c.json(await collections.get(principalOf(c), c.req.valid('param').id), 200),
+  );
 
-  const embeddingsFor = (profile: string) => {
-    const collections = app.collectionEmbeddings;
-    if (!collections) throw new LoreError('invalid_request', 'No embedder is configured on this server.');
-    try {
-      collections.embedder(profile);
-    } catch {
-      throw new LoreError('invalid_request', `No embedding profile "${profile}" (LORE_EMBEDDING_PROFILES).`);
-    }
-    return collections;
-  };
-
-  router.openapi(update, async (c) => {
-    const principal = principalOf(c);
-    const { collection, permission } = await reachable(app, principal, c.req.valid('param').id, 'owner');
-    const body = c.req.valid('json');
-    const embeddings = body.embeddingProfile === undefined ? undefined : embeddingsFor(body.embeddingProfile);
-    const updated = await app.store.updateCollection(collection.id, {
-      ...(body.name === undefined ? {} : { name: checkCollectionName(body.name) }),
-      ...(body.description === undefined ? {} : { description: body.description }),
-    });
-    if (embeddings && body.embeddingProfile !== undefined)
-      await embeddings.requestChange(updated ?? collection, body.embeddingProfile, principal.userId);
-    return c.json(await present(updated ?? collection, permission), 200);
-  });
+  router.openapi(update, async (c) =>
+    c.json(await collections.update(principalOf(c), c.req.valid('param').id, c.req.valid('json')), 200),
+  );
 
   router.openapi(remove, async (c) => {
-    const principal = principalOf(c);
-    const { collection } = await reachable(app, principal, c.req.valid('param').id, 'owner');
-    await app.store.deleteCollection(collection.id);
-    await app.audit.append({
-      ...(principal.userId ? { actorId: principal.userId } : {}),
-      action: 'collection.delete',
-      target: `collection:${collection.id}`,
-      details: { name: collection.name },
-    });
+    await collections.delete(principalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
-}
-
-/** The collection and the caller's permission, requiring `needed` (unreadable ones are not found). */
-export async function reachable(
-  app: LoreApp,
-  principal: Principal,
-  id: string,
-  needed: Permission,
-): Promise<{ collection: Collection; permission: Permission }> {
-  await app.access.require(principal, id, needed);
-  const collection = await app.store.getCollection(id);
-  const permission = await app.access.permissionOn(principal, id);
-  if (!collection || !permission) throw new Error(`collection ${id} vanished`);
-  return { collection, permission };
 }

@@ -97,8 +97,14 @@ const feedback = createRoute({
   responses: { 204: { description: 'Recorded' }, ...commonErrors },
 });
 
+/** What these routes use of the app. */
+export type ConversationRouteDependencies = Pick<LoreApp, 'analytics' | 'conversations'>;
+
 /** Conversations of the caller and feedback on answers. */
-export function registerConversationRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+export function registerConversationRoutes(
+  router: OpenAPIHono<AppEnv>,
+  app: ConversationRouteDependencies,
+): void {
   router.openapi(list, async (c) => {
     const principal = principalOf(c);
     requireScope(principal, 'read');
@@ -138,7 +144,12 @@ export function registerConversationRoutes(router: OpenAPIHono<AppEnv>, app: Lor
 }
 
 /** The caller's conversation (others' are not found); the credential must carry `scope`. */
-async function own(app: LoreApp, principal: Principal, id: string, scope: ApiScope): Promise<Conversation> {
+async function own(
+  app: ConversationRouteDependencies,
+  principal: Principal,
+  id: string,
+  scope: ApiScope,
+): Promise<Conversation> {
   const conversation = await app.conversations.getConversation(id);
   if (!conversation || !ownsConversation(principal, conversation)) {
     throw new LoreError('not_found', `no conversation ${id}`);

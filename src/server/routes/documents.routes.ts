@@ -1,16 +1,13 @@
 import { join } from 'node:path';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { LoreApp } from '../../app/create-app.js';
-import { type ErrorCode, LoreError, toLoreError } from '../../core/errors.js';
-import { requireScope } from '../../core/identity/access.service.js';
-import type { ApiScope, Principal } from '../../core/identity/identity.records.js';
-import type { DocumentRecord } from '../../core/records.js';
-import { type IngestJobPayload, ingestJobKind } from '../../worker/ingest-job.runner.js';
+import type { LoreConfig } from '../../config/config.schema.js';
+import type { DocumentsService } from '../../core/documents/documents.service.js';
+import { LoreError } from '../../core/errors.js';
+import type { Principal } from '../../core/identity/identity.records.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { commonErrors, errorResponse, json, signedIn } from '../openapi.js';
 import { ChunkSchema, DocumentSchema, IdParam, IdText } from '../schemas.js';
-import { resolveUploadCollection } from './collection-access.js';
 import { readUploadStream, type StagedUpload, sweepStagedUploads } from './upload-stream.js';
 
 const UploadResultSchema = z
@@ -25,9 +22,6 @@ const UploadResultSchema = z
     collectionId: z.string(),
   })
   .openapi('UploadResult');
-
-/** Failures of the server's storage rather than of a file: the upload reports them per file. */
-const storageFailures = new Set<ErrorCode>(['storage_full', 'storage_unavailable', 'storage_error']);
 
 const upload = createRoute({
   method: 'post',
@@ -147,10 +141,22 @@ const chunks = createRoute({
   responses: { 200: json(z.object({ chunks: z.array(ChunkSchema) }), 'Chunks'), ...commonErrors },
 });
 
+/** What the document routes use. */
+export interface DocumentRouteDependencies {
+  documents: DocumentsService;
+  /** Upload limits and the data folder (uploads are staged inside it). */
+  uploads: Pick<LoreConfig, 'dataDir' | 'maxFileBytes' | 'maxDocumentsPerUpload'>;
+  /** Wakes the in-process worker after jobs were queued. */
+  notify: () => void;
+}
+
 /** Documents: upload (durable jobs), list, get, delete, re-index, download, text and chunks. */
-export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, notify: () => void): void {
-  const { maxDocumentsPerUpload, maxFileBytes } = app.config;
-  const stagingDir = uploadStagingDir(app.config.dataDir);
+export function registerDocumentRoutes(
+  router: OpenAPIHono<AppEnv>,
+  { documents, uploads, notify }: DocumentRouteDependencies,
+): void {
+  const { maxDocumentsPerUpload, maxFileBytes } = uploads;
+  const stagingDir = uploadStagingDir(uploads.dataDir);
   void sweepStagedUploads(stagingDir);
   router.openapi(upload, async (c) => {
     const principal = principalOf(c);
@@ -172,128 +178,46 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
   });
 
   const acceptUpload = async (c: Context<AppEnv>, staged: StagedUpload, principal: Principal) => {
-    const files = staged.files;
-    if (files.length === 0)
-      throw new LoreError('invalid_request', 'no files: send them in the multipart field "files"');
     const body = Object.fromEntries(staged.fields);
-    const collection = await resolveUploadCollection(app, principal, textField(body.collection));
+    const collection = textField(body.collection);
     const tags = (textField(body.tags) ?? '')
       .split(',')
       .map((tag) => tag.trim())
-      .filter(Boolean)
-      .slice(0, 50);
-    const results: z.infer<typeof UploadResultSchema>['files'] = [];
-    const storageFailed: LoreError[] = [];
-    for (const file of files) {
-      const fileName = file.fileName;
-      try {
-        const blobKey = await app.blobs.putFile(file.path, file.sha256);
-        const payload: IngestJobPayload = {
-          blobKey,
-          fileName,
-          source: `upload/${fileName}`,
-          collection: collection.name,
-          collectionId: collection.id,
-          tags,
-          ...(principal.userId ? { requestedBy: principal.userId } : {}),
-        };
-        // One document's uploads are indexed in the order they arrived, retries included.
-        const job = await app.queue.enqueue(ingestJobKind, payload, {
-          maxAttempts: 3,
-          orderKey: ingestOrderKey(collection.id, payload.source),
-        });
-        results.push({ fileName, jobId: job.id });
-      } catch (error) {
-        const failure = toLoreError(error, 'storage_error');
-        if (!storageFailures.has(failure.code)) throw error;
-        // Disk full, database down: this file is not queued; say which file and why.
-        storageFailed.push(
-          new LoreError(failure.code, `${fileName}: ${failure.message}`, {
-            cause: failure,
-            details: failure.details,
-          }),
-        );
-        results.push({ fileName, error: { code: failure.code, message: `${fileName}: ${failure.message}` } });
-      }
+      .filter(Boolean);
+    try {
+      const result = await documents.upload(principal, {
+        files: staged.files,
+        ...(collection ? { collection } : {}),
+        tags,
+      });
+      return c.json(result satisfies z.infer<typeof UploadResultSchema>, 202);
+    } finally {
+      notify();
     }
-    notify();
-    // Nothing accepted because of the server's storage: answer with that status (507, 503), not 202.
-    const first = storageFailed[0];
-    if (first && results.every((result) => result.error)) throw first;
-    return c.json({ files: results, collectionId: collection.id }, 202);
   };
 
   router.openapi(list, async (c) => {
     const query = c.req.valid('query');
-    const filter = await app.access.readFilter(
-      principalOf(c),
-      query.collectionId ? { collectionIds: [query.collectionId] } : {},
-    );
-    const documents = await app.store.listDocuments({
-      ...(filter.collectionIds ? { collectionIds: filter.collectionIds } : {}),
-      limit: query.limit,
-      offset: query.offset,
-    });
-    return c.json({ documents }, 200);
+    return c.json({ documents: await documents.list(principalOf(c), query) }, 200);
   });
 
   router.openapi(getOne, async (c) =>
-    c.json(await readable(app, principalOf(c), c.req.valid('param').id), 200),
+    c.json(await documents.get(principalOf(c), c.req.valid('param').id), 200),
   );
 
   router.openapi(remove, async (c) => {
-    const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id, 'write');
-    await app.access.require(principal, document.collectionId, 'editor');
-    await app.ingest.remove(document.id);
-    await app.audit.append({
-      ...(principal.userId ? { actorId: principal.userId } : {}),
-      action: 'document.delete',
-      target: `document:${document.id}`,
-      details: { fileName: document.fileName, collectionId: document.collectionId },
-    });
+    await documents.delete(principalOf(c), c.req.valid('param').id);
     return c.body(null, 204);
   });
 
   router.openapi(reindex, async (c) => {
-    const principal = principalOf(c);
-    const document = await readable(app, principal, c.req.valid('param').id, 'write');
-    await app.access.require(principal, document.collectionId, 'editor');
-    if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
-      throw new LoreError(
-        'conflict',
-        `${document.fileName}: the original file is not stored, so it cannot be re-indexed`,
-      );
-    }
-    const collection = await app.store.getCollection(document.collectionId);
-    const job = await app.queue.enqueue(
-      ingestJobKind,
-      {
-        blobKey: document.blobKey,
-        fileName: document.fileName,
-        source: document.source,
-        collection: collection?.name ?? 'default',
-        collectionId: document.collectionId,
-        tags: document.tags,
-        force: true,
-        ...(principal.userId ? { requestedBy: principal.userId } : {}),
-      } satisfies IngestJobPayload,
-      {
-        maxAttempts: 3,
-        dedupKey: `reindex:${document.id}`,
-        orderKey: ingestOrderKey(document.collectionId, document.source),
-      },
-    );
+    const queued = await documents.reindex(principalOf(c), c.req.valid('param').id);
     notify();
-    return c.json({ jobId: job.id }, 202);
+    return c.json(queued, 202);
   });
 
   router.openapi(original, async (c) => {
-    const document = await readable(app, principalOf(c), c.req.valid('param').id);
-    if (!document.blobKey || !(await app.blobs.has(document.blobKey))) {
-      throw new LoreError('not_found', `${document.fileName}: the original file is not stored`);
-    }
-    const bytes = await app.blobs.get(document.blobKey);
+    const { document, bytes } = await documents.original(principalOf(c), c.req.valid('param').id);
     return new Response(new Uint8Array(bytes), {
       headers: {
         'Content-Type': 'application/octet-stream',
@@ -303,44 +227,18 @@ export function registerDocumentRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp
     }) as never;
   });
 
-  router.openapi(text, async (c) => {
-    const document = await readable(app, principalOf(c), c.req.valid('param').id);
-    return c.json({ text: (await app.store.getDocumentText(document.id)) ?? '' }, 200);
-  });
+  router.openapi(text, async (c) =>
+    c.json({ text: await documents.text(principalOf(c), c.req.valid('param').id) }, 200),
+  );
 
-  router.openapi(chunks, async (c) => {
-    const document = await readable(app, principalOf(c), c.req.valid('param').id);
-    return c.json({ chunks: await app.store.listDocumentChunks(document.id) }, 200);
-  });
-}
-
-/**
- * The document when the principal can read its collection, else not found (no leak); then the
- * credential must carry `scope` (`read` to see it, `write` to change it).
- */
-export async function readable(
-  app: LoreApp,
-  principal: Principal,
-  id: string,
-  scope: ApiScope = 'read',
-): Promise<DocumentRecord> {
-  const document = await app.store.getDocument(id);
-  const missing = new LoreError('not_found', `no document ${id}`);
-  if (!document) throw missing;
-  const permission = await app.access.permissionOn(principal, document.collectionId).catch(() => undefined);
-  if (!permission) throw missing;
-  requireScope(principal, scope);
-  return document;
+  router.openapi(chunks, async (c) =>
+    c.json({ chunks: await documents.chunks(principalOf(c), c.req.valid('param').id) }, 200),
+  );
 }
 
 /** Where uploads are staged while they stream in: inside the data folder, beside the database. */
 export function uploadStagingDir(dataDir: string): string {
   return join(dataDir, 'tmp', 'uploads');
-}
-
-/** Order key of the ingest jobs of one document (collection + source). */
-function ingestOrderKey(collectionId: string, source: string): string {
-  return `ingest:${collectionId}:${source}`;
 }
 
 function textField(value: unknown): string | undefined {

@@ -104,13 +104,16 @@ const getOne = createRoute({
   responses: { 200: json(EvaluationSchema, 'The run'), ...commonErrors },
 });
 
+/** What these routes use of the app. */
+export type EvaluationRouteDependencies = Pick<LoreApp, 'config' | 'evaluations' | 'queue'>;
+
 /**
  * The evaluation page's API: start runs (only queued here; a worker runs them in throwaway stores),
  * history, one run.
  */
 export function registerEvaluationRoutes(
   router: OpenAPIHono<AppEnv>,
-  app: LoreApp,
+  app: EvaluationRouteDependencies,
   notifyWorker: () => void,
 ): void {
   const store = (): EvaluationStore => {

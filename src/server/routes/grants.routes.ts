@@ -1,8 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { LoreError } from '../../core/errors.js';
-import { requireScope } from '../../core/identity/access.service.js';
-import type { CollectionGrant, GranteeType } from '../../core/identity/identity.records.js';
+import type { CollectionSharing } from '../../core/collections/collection-sharing.service.js';
 import type { AuthKit } from '../auth/auth-kit.js';
 import { GrantSchema, json, jsonBody } from '../auth/identity.schemas.js';
 import { type AppEnv, principalOf } from '../http-env.js';
@@ -55,93 +52,19 @@ const remove = createRoute({
 });
 
 /** Sharing of collections with users and groups as reader or editor. */
-export function registerGrantRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit): void {
-  const { accessStore, identity } = kit.app;
-
-  /** Throws 404 when the caller cannot read the collection, 403 when it can but does not own it. */
-  const requireOwner = async (c: Context<AppEnv>, id: string, scope: 'read' | 'write') => {
-    const principal = principalOf(c);
-    requireScope(principal, scope);
-    const held = await kit.app.access.permissionOn(principal, id);
-    if (held === undefined) throw new LoreError('not_found', `no collection ${id}`);
-    if (held !== 'owner')
-      throw new LoreError('forbidden', 'only the owner or an administrator can see and change sharing');
-  };
-  const snapshot = async (collectionId: string) => {
-    const ownerId = await accessStore.getCollectionOwner(collectionId);
-    const grants = (await accessStore.listGrants(collectionId)).map(({ collectionId: _, ...grant }) => grant);
-    return { collectionId, ...(ownerId ? { ownerId } : {}), grants };
-  };
-  const resolveGrantee = async (type: GranteeType, id: string): Promise<string> => {
-    if (type === 'group') {
-      if (!(await identity.listGroups()).some((group) => group.id === id)) {
-        throw new LoreError('invalid_request', `grants: no group ${id}`);
-      }
-      return id;
-    }
-    const user = id.includes('@') ? await identity.getUserByEmail(id) : await identity.getUser(id);
-    if (!user) throw new LoreError('invalid_request', `grants: no user ${id}`);
-    return user.id;
-  };
-
-  router.openapi(list, async (c) => {
-    const { id } = c.req.valid('param');
-    await requireOwner(c, id, 'read');
-    return c.json(await snapshot(id), 200);
-  });
+export function registerGrantRoutes(
+  router: OpenAPIHono<AppEnv>,
+  { sharing, actor }: { sharing: CollectionSharing; actor: AuthKit['actor'] },
+): void {
+  router.openapi(list, async (c) => c.json(await sharing.list(principalOf(c), c.req.valid('param').id), 200));
 
   router.openapi(replace, async (c) => {
     const { id } = c.req.valid('param');
-    await requireOwner(c, id, 'write');
-    const wanted = new Map<string, Omit<CollectionGrant, 'createdAt'>>();
-    for (const grant of c.req.valid('json').grants) {
-      const granteeId = await resolveGrantee(grant.granteeType, grant.granteeId);
-      wanted.set(`${grant.granteeType}:${granteeId}`, { ...grant, granteeId, collectionId: id });
-    }
-    const before = await accessStore.listGrants(id);
-    const actor = kit.actor(c);
-    for (const grant of before) {
-      if (wanted.has(`${grant.granteeType}:${grant.granteeId}`)) continue;
-      await accessStore.revoke(id, grant.granteeType, grant.granteeId);
-      await kit.accounts.audit(actor, 'collection.revoke', `collection:${id}`, {
-        granteeType: grant.granteeType,
-        granteeId: grant.granteeId,
-      });
-    }
-    for (const grant of wanted.values()) {
-      const previous = before.find(
-        (old) => old.granteeType === grant.granteeType && old.granteeId === grant.granteeId,
-      );
-      if (previous?.permission === grant.permission) continue;
-      await accessStore.grant(grant);
-      await kit.accounts.audit(actor, 'collection.grant', `collection:${id}`, {
-        granteeType: grant.granteeType,
-        granteeId: grant.granteeId,
-        permission: grant.permission,
-        ...(previous ? { previous: previous.permission } : {}),
-      });
-    }
-    return c.json(await snapshot(id), 200);
+    return c.json(await sharing.replace(principalOf(c), id, c.req.valid('json').grants, actor(c)), 200);
   });
 
   router.openapi(remove, async (c) => {
-    const { id } = c.req.valid('param');
-    await requireOwner(c, id, 'write');
-    const { granteeType, granteeId } = c.req.valid('query');
-    const resolved =
-      granteeType === 'user' && granteeId.includes('@')
-        ? (await identity.getUserByEmail(granteeId))?.id
-        : granteeId;
-    const existing = (await accessStore.listGrants(id)).find(
-      (grant) => grant.granteeType === granteeType && grant.granteeId === resolved,
-    );
-    if (existing) {
-      await accessStore.revoke(id, granteeType, existing.granteeId);
-      await kit.accounts.audit(kit.actor(c), 'collection.revoke', `collection:${id}`, {
-        granteeType,
-        granteeId: existing.granteeId,
-      });
-    }
+    await sharing.revoke(principalOf(c), c.req.valid('param').id, c.req.valid('query'), actor(c));
     return c.body(null, 204);
   });
 }

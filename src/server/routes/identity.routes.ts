@@ -14,6 +14,6 @@ export function registerIdentityRoutes(router: OpenAPIHono<AppEnv>, kit: AuthKit
   registerUserRoutes(router, kit);
   registerGroupRoutes(router, kit);
   registerApiKeyRoutes(router, kit);
-  registerGrantRoutes(router, kit);
+  registerGrantRoutes(router, { sharing: kit.app.sharing, actor: kit.actor });
   registerAuditRoutes(router, kit);
 }

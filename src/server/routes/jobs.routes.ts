@@ -46,8 +46,15 @@ const cancel = createRoute({
 
 const terminal = new Set(['done', 'failed', 'cancelled']);
 
+/** What these routes use of the app. */
+export type JobRouteDependencies = Pick<LoreApp, 'access' | 'queue' | 'store'>;
+
 /** Job status, progress stream and cancellation; callers see jobs they started or whose collection they read. */
-export function registerJobRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, pollMs = 500): void {
+export function registerJobRoutes(
+  router: OpenAPIHono<AppEnv>,
+  app: JobRouteDependencies,
+  pollMs = 500,
+): void {
   router.openapi(getOne, async (c) =>
     c.json(present(await visibleJob(app, principalOf(c), c.req.valid('param').id)), 200),
   );
@@ -98,7 +105,7 @@ export function registerJobRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp, pol
  * The job when the principal started it, or (with the read scope) can read its collection, or is an
  * administrator; otherwise not found.
  */
-async function visibleJob(app: LoreApp, principal: Principal, id: string): Promise<Job> {
+async function visibleJob(app: JobRouteDependencies, principal: Principal, id: string): Promise<Job> {
   const job = await app.queue.get(id);
   const missing = new LoreError('not_found', `no job ${id}`);
   if (!job) throw missing;

@@ -1,10 +1,9 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Hono } from 'hono';
-import type { LoreApp } from '../../app/create-app.js';
 import type { Logger } from '../../app/logger.js';
 import { LoreError } from '../../core/errors.js';
 import { type AppEnv, principalOf } from '../http-env.js';
-import { createLoreMcpServer } from '../mcp/lore.mcp-server.js';
+import { createLoreMcpServer, type McpDependencies } from '../mcp/lore.mcp-server.js';
 
 const maxBodyBytes = 1024 * 1024;
 
@@ -14,23 +13,23 @@ const maxBodyBytes = 1024 * 1024;
  * authentication middleware). GET and DELETE (server-initiated streams, sessions) answer 405.
  *
  * @example
- * registerMcpRoutes(http, app, { logger });
+ * registerMcpRoutes(http, { models, collections, access, search, chat, corsOrigins }, { logger });
  * // Claude Desktop: npx mcp-remote http://127.0.0.1:7860/mcp --header "Authorization: Bearer ${LORE_API_KEY}"
  */
 export function registerMcpRoutes(
   router: Hono<AppEnv>,
-  app: LoreApp,
+  deps: McpDependencies & { corsOrigins: readonly string[] },
   options: { logger?: Logger } = {},
 ): void {
   router.post('/mcp', async (c) => {
     const origin = c.req.header('origin');
-    if (origin && !sameHost(origin, c.req.header('host')) && !app.config.corsOrigins.includes(origin)) {
+    if (origin && !sameHost(origin, c.req.header('host')) && !deps.corsOrigins.includes(origin)) {
       // DNS rebinding / cross-site pages: the MCP spec asks servers to check Origin (LORE_CORS_ORIGINS are allowed).
       throw new LoreError('forbidden', `requests from origin ${origin} are not allowed`);
     }
     const principal = principalOf(c);
-    await app.access.readFilter(principal);
-    const server = createLoreMcpServer(app, principal, options);
+    await deps.access.readFilter(principal);
+    const server = createLoreMcpServer(deps, principal, options);
     // A JSON body was read by the strict JSON reader (json-body.middleware.ts); other media types
     // reach the transport unread, which refuses them with 415.
     const body = c.get('jsonBody');

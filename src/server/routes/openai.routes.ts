@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { LoreApp } from '../../app/create-app.js';
 import type { Logger } from '../../app/logger.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
-import type { ChatEvent } from '../../core/conversation/chat.service.js';
-import { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
+import type { ChatEvent, ChatService } from '../../core/conversation/chat.service.js';
+import type { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
 import { LoreError } from '../../core/errors.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { type ChatCompletionInput, readChatCompletion } from '../openai/chat-completion.request.js';
@@ -31,15 +30,14 @@ export function isOpenAiPath(path: string): boolean {
  * Errors use OpenAI's shape `{error:{message,type,param,code}}`.
  *
  * @example
- * registerOpenAiRoutes(http, app, { logger });
+ * registerOpenAiRoutes(http, { models: app.knowledgeModels, chat: app.chat }, { logger });
  * // curl -H "Authorization: Bearer $LORE_API_KEY" http://127.0.0.1:7860/v1/models
  */
 export function registerOpenAiRoutes(
   router: Hono<AppEnv>,
-  app: LoreApp,
+  { models, chat }: { models: KnowledgeModels; chat: ChatService },
   options: { logger?: Logger } = {},
 ): void {
-  const models = new KnowledgeModels({ store: app.store, access: app.access });
   const v1 = new Hono<AppEnv>();
   v1.onError((error, c) => {
     if (openAiError(error).status >= 500) {
@@ -72,7 +70,7 @@ export function registerOpenAiRoutes(
     const id = `chatcmpl-${randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const run = (signal: AbortSignal) =>
-      app.chat.chat({
+      chat.chat({
         principal,
         question: input.question,
         history: input.history,

@@ -50,8 +50,11 @@ const postSearch = createRoute({
   },
 });
 
+/** What these routes use of the app. */
+export type SearchRouteDependencies = Pick<LoreApp, 'access' | 'search'>;
+
 /** Hybrid search; the caller's readable collections bound every scan. */
-export function registerSearchRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+export function registerSearchRoutes(router: OpenAPIHono<AppEnv>, app: SearchRouteDependencies): void {
   router.openapi(getSearch, async (c) => {
     const { q, limit, collection, mode } = c.req.valid('query');
     const requested = collection ? { collectionIds: collection.split(',').filter(Boolean) } : {};

@@ -70,8 +70,11 @@ export function publicConfig(config: Record<string, unknown>): Record<string, un
   return shown;
 }
 
+/** What these routes use of the app. */
+export type SettingsRouteDependencies = Pick<LoreApp, 'config' | 'embedder' | 'languageModel'>;
+
 /** Settings for the admin page: effective config and a provider test button. */
-export function registerSettingsRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
+export function registerSettingsRoutes(router: OpenAPIHono<AppEnv>, app: SettingsRouteDependencies): void {
   router.openapi(getSettings, async (c) => {
     requireScope(principalOf(c), 'admin');
     return c.json(
@@ -118,7 +121,7 @@ async function timed(
   }
 }
 
-function probeLanguageModel(app: LoreApp) {
+function probeLanguageModel(app: SettingsRouteDependencies) {
   const model = app.languageModel;
   return timed(model?.id, async (signal) => {
     if (!model) return '';
@@ -134,7 +137,7 @@ function probeLanguageModel(app: LoreApp) {
   });
 }
 
-function probeEmbedder(app: LoreApp) {
+function probeEmbedder(app: SettingsRouteDependencies) {
   const embedder = app.embedder;
   return timed(embedder?.id, async (signal) => {
     if (!embedder) return '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCollectionName } from './collection-access.js';
+import { checkCollectionName } from './collection-name.js';
 
 describe('checkCollectionName', () => {
   it('counts code points, as the OpenAPI maxLength does, so astral characters fit 100', () => {
