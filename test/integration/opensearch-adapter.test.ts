@@ -3,6 +3,7 @@ import {
   type TinyOnnxModel,
   writeTinyOnnxModel,
 } from '../../src/adapters/providers/embed/testing/tiny-onnx-model.js';
+import { OpenSearchEngine } from '../../src/adapters/search/opensearch/opensearch-engine.js';
 import { LexicalIndex } from '../../src/core/search/lexical-index.js';
 import { VectorIndex } from '../../src/core/search/vector-index.js';
 import { analyze } from '../../src/core/text/analyzer.js';
@@ -252,7 +253,6 @@ describe('OpenSearch retriever and indexer (replay server)', () => {
   });
 
   it('reports an unreachable cluster as storage_unavailable naming it', async () => {
-    const { OpenSearchEngine } = await import('../../src/adapters/search/opensearch/opensearch-engine.js');
     const engine = OpenSearchEngine.connect(
       app.store,
       {
@@ -268,5 +268,79 @@ describe('OpenSearch retriever and indexer (replay server)', () => {
       message: expect.stringContaining('http://127.0.0.1:9'),
     });
     await engine.close();
+  });
+  const engineOn = (url: string, extra: Record<string, unknown> = {}) =>
+    OpenSearchEngine.connect(
+      app.store,
+      {
+        connection: { url, ...extra },
+        indexPrefix: 'side',
+        bm25: { k1: 0.9, b: 0.4, fieldWeights: { title: 1, body: 1 } },
+        efSearch: 100,
+        replicas: 0,
+        vectorSweepMs: 0,
+      },
+      () => app.embedder,
+    );
+
+  it('signs requests with AWS SigV4 when a region is set, and sends basic auth from the URL', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDEXAMPLE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
+    const signed = engineOn(replay.origin, { awsRegion: 'eu-west-1', awsService: 'es' });
+    try {
+      expect((await signed.health()).status).toBe('green');
+      const request = replay.requests.at(-1)!;
+      expect(request.headers.authorization).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/es\/aws4_request, SignedHeaders=[^,]+, Signature=[0-9a-f]{64}$/,
+      );
+      expect(request.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+    } finally {
+      await signed.close();
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
+    const basic = engineOn(replay.origin.replace('http://', 'http://lore:s3cret@'));
+    try {
+      await basic.health();
+      expect(replay.requests.at(-1)!.headers.authorization).toBe(
+        `Basic ${Buffer.from('lore:s3cret').toString('base64')}`,
+      );
+    } finally {
+      await basic.close();
+    }
+  });
+
+  it('adds vectors that reach the store after their chunks were indexed (a backfill)', async () => {
+    const embedder = app.embedder!;
+    expect((await add('late.txt', 'zebra flow softly', 'late')).status).toBe('added');
+    const late = (await app.store.getCollectionByName('late'))!.id;
+    const document = await app.store.findDocumentBySource(late, 'late.txt');
+    const rowIds = (await app.store.listDocumentChunks(document!.id)).map((chunk) => chunk.id);
+    const saved = await app.store.getVectors(embedder.id, rowIds);
+    expect(saved.size).toBe(rowIds.length);
+    await app.store.deleteVectors(embedder.id, late);
+    const side = engineOn(replay.origin);
+    try {
+      const built = await side.rebuild();
+      const index = replay.indexes.get(built.index)!;
+      for (const rowId of rowIds) expect(index.docs.get(String(rowId))?.vector).toBeUndefined();
+      const dense = side.dense(embedder);
+      const [query] = await embedder.embed(['zebra flow softly'], 'query');
+      expect(await dense.search(query!, 5, { collectionIds: [late] })).toEqual([]);
+      // The backfill writes vectors without moving the change token; the sweep still finds them.
+      await app.store.putVectors(
+        embedder.id,
+        16,
+        [...saved].map(([rowId, vector]) => ({ rowId, vector })),
+      );
+      const hits = await dense.search(query!, 5, { collectionIds: [late] });
+      expect(hits.map((hit) => hit.rowId).sort()).toEqual([...rowIds].sort());
+      for (const rowId of rowIds) expect(index.docs.get(String(rowId))?.vector).toHaveLength(16);
+    } finally {
+      await side.close();
+    }
   });
 });
