@@ -72,7 +72,7 @@ export interface LoreApp {
   connectorAdmin: ConnectorsService;
   /** BM25: in memory (embedded), in SQL (PostgreSQL) or in OpenSearch (LORE_SEARCH_URL). */
   lexical: LexicalRetriever;
-  /** The OpenSearch engine when LORE_SEARCH_URL is set (`lore reindex`). */
+  /** The OpenSearch engine when LORE_SEARCH_URL is set (`lore reindex --search`). */
   searchEngine?: OpenSearchEngine;
   search: SearchService;
   ask: AskService;

@@ -11,7 +11,6 @@ import { registerIngest } from './commands/ingest.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerMigrateStore } from './commands/migrate-store.command.js';
 import { registerModels } from './commands/models.command.js';
-import { registerReindex } from './commands/reindex.command.js';
 import { registerSearch } from './commands/search.command.js';
 import { registerServe } from './commands/serve.command.js';
 import { registerSync } from './commands/sync.command.js';
@@ -40,7 +39,6 @@ registerModels(program, global);
 registerMigrateStore(program, global);
 registerBackup(program, global);
 registerCheck(program, global);
-registerReindex(program, global);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,7 +19,7 @@ export const searchConfigShape = {
         'expected an http(s) URL such as https://user:password@search.internal:9200 (unset: search inside the database)',
     })
     .describe(
-      'LORE_SEARCH_URL: OpenSearch cluster that serves retrieval (BM25 + k-NN, one index per embedder generation, kept in step with the database; build it with `lore reindex`), e.g. https://lore:secret@search:9200 (basic auth in the URL) or an Amazon OpenSearch Service endpoint with LORE_SEARCH_AWS_REGION; unset means retrieval inside the database',
+      'LORE_SEARCH_URL: OpenSearch cluster that serves retrieval (BM25 + k-NN, one index per embedder generation, kept in step with the database; build it with `lore reindex --search`), e.g. https://lore:secret@search:9200 (basic auth in the URL) or an Amazon OpenSearch Service endpoint with LORE_SEARCH_AWS_REGION; unset means retrieval inside the database',
     ),
   searchAwsRegion: optionalText
     .refine((value) => value === undefined || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value), {

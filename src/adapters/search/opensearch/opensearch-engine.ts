@@ -84,12 +84,12 @@ export class OpenSearchEngine {
     return indexer;
   }
 
-  /** `lore reindex`: a fresh build of the active generation's index, then the alias swap. */
+  /** `lore reindex --search`: a fresh build of the active generation's index, then the alias swap. */
   rebuild(): Promise<BuildReport> {
     return this.indexerFor(this.activeEmbedder()).build();
   }
 
-  /** Cluster health (`GET /_cluster/health`), for `lore reindex` and readiness messages. */
+  /** Cluster health (`GET /_cluster/health`), for `lore reindex --search` and readiness messages. */
   health(): Promise<{ status: string; cluster_name: string }> {
     return this.cluster.request('GET', '/_cluster/health');
   }

@@ -19,7 +19,7 @@ export interface IndexerOptions {
   vectorSweepMs: number;
 }
 
-/** Result of a build (`lore reindex`). */
+/** Result of a build (`lore reindex --search`). */
 export interface BuildReport {
   index: string;
   alias: string;
@@ -75,7 +75,7 @@ export class OpenSearchIndexer {
     return this.running;
   }
 
-  /** A complete new build from the Store, then an alias swap (`lore reindex`). */
+  /** A complete new build from the Store, then an alias swap (`lore reindex --search`). */
   async build(): Promise<BuildReport> {
     const token = await this.store.changeToken();
     const changes = await this.store.chunkChanges();
