@@ -313,6 +313,50 @@ describe('OpenSearch retriever and indexer (replay server)', () => {
     }
   });
 
+  it('follows a rebuild made by another process and applies what changed since to the new build', async () => {
+    expect(await search(ann, 'cats', 'lexical')).toContain('cats.txt');
+    const bm25 = {
+      k1: app.config.bm25K1,
+      b: app.config.bm25B,
+      fieldWeights: { title: app.config.bm25TitleWeight, body: 1 },
+    };
+    const other = OpenSearchEngine.connect(
+      app.store,
+      { connection: { url: replay.origin }, indexPrefix: 'lore', bm25, efSearch: 100, replicas: 0 },
+      () => app.embedder,
+    );
+    try {
+      const rebuilt = await other.rebuild();
+      expect((await add('after.txt', 'zebra purr', 'pets')).status).toBe('added');
+      expect(await search(ann, 'zebra purr', 'lexical')).toContain('after.txt');
+      const after = await app.store.findDocumentBySource(pets, 'after.txt');
+      const [chunk] = await app.store.listDocumentChunks(after!.id);
+      expect(replay.aliases.get(rebuilt.alias)).toBe(rebuilt.index);
+      expect(replay.indexes.get(rebuilt.index)!.docs.has(String(chunk!.id))).toBe(true);
+      // The serving process stored its cursor on top of the build's state (seq_no checked).
+      const state = replay.indexes.get('lore-lore-state')!.docs.get(rebuilt.alias)!;
+      expect((state.cursor as { lastRowId: number }).lastRowId).toBe(chunk!.id);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the replay server enforces if_seq_no, as the cursor write relies on (version conflict)', async () => {
+    const alias = [...replay.aliases.keys()].find((name) => name.startsWith('lore-chunks-local-onnx'))!;
+    const response = await fetch(
+      `${replay.origin}/lore-lore-state/_doc/${alias}?if_seq_no=0&if_primary_term=1`,
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      },
+    );
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: { type: string } }).error.type).toBe(
+      'version_conflict_engine_exception',
+    );
+  });
+
   it('adds vectors that reach the store after their chunks were indexed (a backfill)', async () => {
     const embedder = app.embedder!;
     expect((await add('late.txt', 'zebra flow softly', 'late')).status).toBe('added');

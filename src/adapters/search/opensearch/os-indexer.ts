@@ -11,6 +11,12 @@ export interface IndexState {
   builtAt: string;
 }
 
+interface StoredState {
+  state: IndexState;
+  seqNo: number | undefined;
+  primaryTerm: number | undefined;
+}
+
 export interface IndexerOptions {
   /** Chunks per `_bulk` request. */
   batchSize: number;
@@ -112,6 +118,9 @@ export class OpenSearchIndexer {
       builtAt: new Date().toISOString(),
     });
     for (const old of previous) await this.cluster.request('DELETE', `/${old}`).catch(() => undefined);
+    // Changes made while the build ran went to the previous index: apply them to this one.
+    const built = await this.readState();
+    if (built) await this.applySince(built);
     this.token = token;
     return {
       index,
@@ -124,12 +133,20 @@ export class OpenSearchIndexer {
 
   /** The stored state of this alias, or undefined before the first build. */
   async state(): Promise<IndexState | undefined> {
+    return (await this.readState())?.state;
+  }
+
+  /** The state with its sequence number and primary term (optimistic concurrency on writes). */
+  private async readState(): Promise<StoredState | undefined> {
     try {
-      const response = await this.cluster.request<{ found: boolean; _source?: IndexState }>(
-        'GET',
-        `/${this.names.stateIndex}/_doc/${encodeURIComponent(this.names.alias)}`,
-      );
-      return response.found ? response._source : undefined;
+      const response = await this.cluster.request<{
+        found: boolean;
+        _source?: IndexState;
+        _seq_no?: number;
+        _primary_term?: number;
+      }>('GET', `/${this.names.stateIndex}/_doc/${encodeURIComponent(this.names.alias)}`);
+      if (!response.found || !response._source) return undefined;
+      return { state: response._source, seqNo: response._seq_no, primaryTerm: response._primary_term };
     } catch (error) {
       if (clusterStatus(error) === 404) return undefined;
       throw error;
@@ -140,36 +157,48 @@ export class OpenSearchIndexer {
     const token = await this.store.changeToken();
     const sweepDue = this.embedder !== undefined && Date.now() - this.lastSweep >= this.options.vectorSweepMs;
     if (token === this.token && !sweepDue) return;
-    const state = await this.state();
-    if (!state || !(await this.cluster.exists(`/${this.names.alias}`))) {
+    const stored = await this.readState();
+    if (!stored || !(await this.cluster.exists(`/${this.names.alias}`))) {
       await this.build();
       this.lastSweep = Date.now();
       return;
     }
     if (token !== this.token) {
-      const changes = await this.store.chunkChanges(state.cursor);
-      if (changes.reset) {
-        await this.build();
-        return;
-      }
-      const removed = changes.removedRowIds;
-      const added = changes.added;
-      if (removed.length > 0 || added.length > 0) {
-        for (let start = 0; start < Math.max(added.length, removed.length); start += this.options.batchSize) {
-          await this.write(
-            this.names.alias,
-            added.slice(start, start + this.options.batchSize),
-            removed.slice(start, start + this.options.batchSize),
-          );
-        }
-        await this.cluster.request('POST', `/${this.names.alias}/_refresh`);
-        await this.saveState({ ...state, cursor: changes.cursor });
-      }
-      this.token = token;
+      if (await this.applySince(stored)) this.token = token;
     }
     if (sweepDue) {
       this.lastSweep = Date.now();
       await this.sweepVectors();
+    }
+  }
+
+  /**
+   * Applies the changes since the stored cursor through the alias and stores the new cursor, on the
+   * condition that nobody changed the state meanwhile (`if_seq_no`): a build that swapped the alias
+   * in between wins, and false tells the caller to look again (it replays from the build's cursor).
+   */
+  private async applySince(stored: StoredState): Promise<boolean> {
+    const changes = await this.store.chunkChanges(stored.state.cursor);
+    if (changes.reset) {
+      await this.build();
+      return true;
+    }
+    const { added, removedRowIds: removed } = changes;
+    if (removed.length === 0 && added.length === 0) return true;
+    for (let start = 0; start < Math.max(added.length, removed.length); start += this.options.batchSize) {
+      await this.write(
+        this.names.alias,
+        added.slice(start, start + this.options.batchSize),
+        removed.slice(start, start + this.options.batchSize),
+      );
+    }
+    await this.cluster.request('POST', `/${this.names.alias}/_refresh`);
+    try {
+      await this.saveState({ ...stored.state, cursor: changes.cursor }, stored);
+      return true;
+    } catch (error) {
+      if (clusterStatus(error) === 409) return false;
+      throw error;
     }
   }
 
@@ -260,12 +289,16 @@ export class OpenSearchIndexer {
     }
   }
 
-  private async saveState(state: IndexState): Promise<void> {
+  private async saveState(state: IndexState, expected?: StoredState): Promise<void> {
+    const condition: Record<string, string> =
+      expected?.seqNo !== undefined && expected.primaryTerm !== undefined
+        ? { if_seq_no: String(expected.seqNo), if_primary_term: String(expected.primaryTerm) }
+        : {};
     await this.cluster.request(
       'PUT',
       `/${this.names.stateIndex}/_doc/${encodeURIComponent(this.names.alias)}`,
       state,
-      { refresh: 'true' },
+      { refresh: 'true', ...condition },
     );
   }
 }
