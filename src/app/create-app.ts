@@ -1,5 +1,6 @@
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
+import type { OpenSearchEngine } from '../adapters/search/opensearch/opensearch-engine.js';
 import type { SiteCrawler } from '../adapters/web/site-crawler.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import { AskService } from '../core/answer/ask.service.js';
@@ -39,6 +40,7 @@ import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
 import { connectorOpener } from './connectors.js';
 import { wireModels } from './model-wiring.js';
+import { openSearchEngine } from './search-engine.js';
 import { openStorage } from './storage.js';
 import { webFetcher, wireWebSources } from './web-sources.js';
 
@@ -78,8 +80,10 @@ export interface LoreApp {
   connectorSync: ConnectorSyncService;
   /** Connector definitions as users manage them (access-checked), and the scheduled runs. */
   connectorAdmin: ConnectorsService;
-  /** BM25: in memory (embedded) or in SQL (PostgreSQL). */
+  /** BM25: in memory (embedded), in SQL (PostgreSQL) or in OpenSearch (LORE_SEARCH_URL). */
   lexical: LexicalRetriever;
+  /** The OpenSearch engine when LORE_SEARCH_URL is set (`lore reindex --search`). */
+  searchEngine?: OpenSearchEngine;
   search: SearchService;
   ask: AskService;
   chat: ChatService;
@@ -207,8 +211,10 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     b: config.bm25B,
     fieldWeights: { title: config.bm25TitleWeight, body: 1 },
   };
-  const lexical = storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
-  const denseIndexFor = (of: Embedder) => storage.denseRetriever?.(of) ?? new VectorIndex(store, of);
+  const searchEngine = openSearchEngine(config, store, bm25, () => embedder);
+  const lexical = searchEngine?.lexical ?? storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
+  const denseIndexFor = (of: Embedder) =>
+    searchEngine?.dense(of) ?? storage.denseRetriever?.(of) ?? new VectorIndex(store, of);
   const search = new SearchService({
     store,
     lexical,
@@ -256,6 +262,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     connectorSync,
     connectorAdmin,
     lexical,
+    ...(searchEngine ? { searchEngine } : {}),
     search,
     ask,
     chat,
@@ -268,6 +275,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     tables: storage.tables,
     async close() {
       await parsing.close();
+      await searchEngine?.close();
       await storage.close();
     },
   };

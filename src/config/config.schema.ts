@@ -4,6 +4,7 @@ import { clientConfigShape, clientEnvNames } from './client-config.schema.js';
 import { httpConfigShape, httpEnvNames } from './http-config.schema.js';
 import { identityConfigShape, identityEnvNames } from './identity-config.schema.js';
 import { providerConfigShape, providerEnvNames } from './provider-config.schema.js';
+import { searchConfigShape, searchEnvNames } from './search-config.schema.js';
 import { webConfigShape, webEnvNames } from './web-config.schema.js';
 
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -106,6 +107,7 @@ export const configSchema = z.object({
       'LORE_SHUTDOWN_TIMEOUT_MS: longest a SIGTERM/SIGINT shutdown may take before the process exits anyway',
     ),
   ...httpConfigShape,
+  ...searchConfigShape,
 
   maxFileBytes: integer(1, 10 * 1024 ** 3)
     .default(100 * 1024 ** 2)
@@ -274,6 +276,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   metricsToken: ['LORE_METRICS_TOKEN'],
   workerConcurrency: ['LORE_WORKER_CONCURRENCY'],
   ...httpEnvNames,
+  ...searchEnvNames,
   jobLeaseMs: ['LORE_JOB_LEASE_MS'],
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],

@@ -10,6 +10,7 @@ const secretSettings = [
   'oidcClientSecret',
   'sessionSecret',
   'databaseUrl',
+  'searchUrl',
   'metricsToken',
 ] as const;
 

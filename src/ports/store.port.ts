@@ -109,6 +109,8 @@ export interface Store {
 
   /** Vectors of one embedder, for loading a dense index. */
   loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
+  /** Vectors of one embedder for these chunks only (chunks without one are absent), for an external index fed from the change log. */
+  getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>>;
   /**
    * Chunks (of one collection, when given) that have no vector from this embedder yet, in id order,
    * after chunk `afterId` when given (a backfill pages on with it instead of rescanning what it did).

@@ -128,6 +128,11 @@ function suite(backend: BackendUnderTest) {
       const loaded = await store.loadVectors('other:e');
       expect(Array.from(loaded.rowIds)).toEqual([chunks[0]!.id]);
       expect(Array.from(loaded.matrix)).toEqual([1, 2, 3]);
+      // Vectors of chosen chunks only (an external index fed from the change log): absent ones are left out.
+      const some = await store.getVectors('other:e', [chunks[0]!.id, chunks[1]!.id, 999_999]);
+      expect([...some.keys()]).toEqual([chunks[0]!.id]);
+      expect(Array.from(some.get(chunks[0]!.id)!)).toEqual([1, 2, 3]);
+      expect((await store.getVectors('other:e', [])).size).toBe(0);
       await store.deleteDocument(document.id);
       expect((await store.loadVectors('other:e')).rowIds).toHaveLength(0);
     });

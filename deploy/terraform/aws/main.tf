@@ -1,6 +1,7 @@
 # Lore on AWS ECS Fargate. Embedded mode (default): one task, SQLite and files on EFS.
 # Scaled mode (enable_rds = true): api and worker services on PostgreSQL (RDS, pgvector),
-# files on EFS. See docs/deployment.md.
+# files on EFS. Optional Amazon OpenSearch Service for retrieval (enable_opensearch = true).
+# See docs/deployment.md and docs/opensearch.md.
 
 locals {
   name = "${var.name}-${var.environment}"
@@ -18,6 +19,11 @@ locals {
     var.enable_rds ? { LORE_DB_POOL_SIZE = tostring(var.db_pool_size) } : {},
     var.cors_origins == "" ? {} : { LORE_CORS_ORIGINS = var.cors_origins },
     var.enable_landing ? { LORE_LANDING_URL = module.landing[0].url } : {},
+    var.enable_opensearch ? {
+      LORE_SEARCH_URL        = module.opensearch[0].url
+      LORE_SEARCH_AWS_REGION = var.region
+      LORE_SEARCH_REPLICAS   = tostring(module.opensearch[0].replicas)
+    } : {},
     var.app_environment,
   )
 
@@ -85,6 +91,21 @@ module "rds" {
   allocated_storage        = var.rds_allocated_storage
   multi_az                 = var.rds_multi_az
   backup_retention_days    = var.rds_backup_retention_days
+}
+
+module "opensearch" {
+  source                   = "./modules/opensearch"
+  count                    = var.enable_opensearch ? 1 : 0
+  name                     = local.name
+  region                   = var.region
+  vpc_id                   = module.network.vpc_id
+  private_subnet_ids       = module.network.private_subnet_ids
+  client_security_group_id = module.alb.tasks_security_group_id
+  task_role_arn            = module.iam.task_role_arn
+  task_role_name           = module.iam.task_role_name
+  instance_type            = var.opensearch_instance_type
+  instance_count           = var.opensearch_instance_count
+  volume_size              = var.opensearch_volume_size
 }
 
 module "cloudwatch" {

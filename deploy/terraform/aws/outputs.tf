@@ -82,3 +82,8 @@ output "landing_distribution_id" {
   description = "CloudFront distribution of the landing page (cache invalidation after a publish)."
   value       = var.enable_landing ? module.landing[0].distribution_id : ""
 }
+
+output "opensearch_endpoint" {
+  description = "Amazon OpenSearch Service endpoint (enable_opensearch), empty otherwise."
+  value       = var.enable_opensearch ? module.opensearch[0].endpoint : ""
+}

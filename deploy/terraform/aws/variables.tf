@@ -190,6 +190,30 @@ variable "rds_backup_retention_days" {
   default     = 14
 }
 
+variable "enable_opensearch" {
+  description = "Serve retrieval from an Amazon OpenSearch Service domain in the private subnets (LORE_SEARCH_URL, SigV4 with the task role)."
+  type        = bool
+  default     = false
+}
+
+variable "opensearch_instance_type" {
+  description = "OpenSearch data node instance type."
+  type        = string
+  default     = "r7g.large.search"
+}
+
+variable "opensearch_instance_count" {
+  description = "OpenSearch data nodes (more than one: spread over availability zones, one replica per index)."
+  type        = number
+  default     = 2
+}
+
+variable "opensearch_volume_size" {
+  description = "OpenSearch EBS gp3 volume per node, in GiB."
+  type        = number
+  default     = 50
+}
+
 variable "db_pool_size" {
   description = "LORE_DB_POOL_SIZE per task (RDS mode). Keep tasks x pool below max_connections."
   type        = number

@@ -16,6 +16,7 @@ import { EmbeddingGenerations } from '../../core/index-generation/embedding-gene
 import { EmbeddingGenerationRunner } from '../../worker/embedding-generation.runner.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { Progress } from '../progress.js';
+import { reindexSearch } from './search-reindex.js';
 
 /** One configured model and what checking it found. */
 export interface ModelReport {
@@ -38,7 +39,7 @@ const keyVariables: Record<string, [keyof LoreConfig, string][]> = {
   groq: [['groqApiKey', 'GROQ_API_KEY']],
 };
 
-/** `lore models`: what is configured per role, validated; `lore reindex`: switch embedding generations now. */
+/** `lore models`: what is configured per role, validated; `lore reindex`: switch embedding generations now (`--search`: rebuild the OpenSearch index). */
 export function registerModels(program: Command, global: () => GlobalOptions): void {
   program
     .command('models')
@@ -60,8 +61,16 @@ export function registerModels(program: Command, global: () => GlobalOptions): v
     )
     .option('--profile <name>', 'embedding profile to build (default: LORE_EMBEDDING_PROFILE)')
     .option('--collection <name>', 'switch only this collection to --profile (per-collection embedding)')
-    .action(async (options: { profile?: string; collection?: string }) => {
+    .option(
+      '--search',
+      'instead: build the OpenSearch index (LORE_SEARCH_URL) of the active generation from the database, then swap it in',
+    )
+    .action(async (options: { profile?: string; collection?: string; search?: boolean }) => {
       await withApp(global(), async (app) => {
+        if (options.search) {
+          await reindexSearch(app);
+          return;
+        }
         const profile = options.profile ?? app.config.embeddingProfile;
         if (options.collection !== undefined) {
           await reindexCollection(app, options.collection, profile);

@@ -80,6 +80,20 @@ export async function readVectors(
   return { rowIds, dimension, matrix };
 }
 
+/** Vectors of one embedder for the given chunks (those without one are absent). */
+export async function readVectorsOf(
+  pool: PgPool,
+  embedderId: string,
+  rowIds: readonly number[],
+): Promise<Map<number, Float32Array>> {
+  if (rowIds.length === 0) return new Map();
+  const result = await pool.query<{ chunk_id: number; vector: string }>(
+    'SELECT chunk_id, vector::text AS vector FROM chunk_vectors WHERE embedder_id = $1 AND chunk_id = ANY($2::int[])',
+    [embedderId, rowIds],
+  );
+  return new Map(result.rows.map((row) => [Number(row.chunk_id), parseVector(row.vector)]));
+}
+
 /** Chunks with no vector from this embedder yet. */
 export async function readChunksMissingVectors(
   pool: PgPool,

@@ -15,6 +15,7 @@ import {
   readChunkChanges,
   readChunksMissingVectors,
   readVectors,
+  readVectorsOf,
   removeVectors,
   writeVectors,
 } from './pg-index-feed.js';
@@ -227,6 +228,10 @@ export class PgStore implements Store {
     embedderId: string,
   ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
     return readVectors(this.pool, embedderId);
+  }
+
+  async getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>> {
+    return readVectorsOf(this.pool, embedderId, rowIds);
   }
 
   async chunksMissingVectors(

@@ -98,6 +98,21 @@ export function readVectors(
   return { rowIds, dimension, matrix };
 }
 
+/** Vectors of one embedder for the given chunks (those without one are absent). */
+export function readVectorsOf(
+  db: SqliteDatabase,
+  embedderId: string,
+  rowIds: readonly number[],
+): Map<number, Float32Array> {
+  if (rowIds.length === 0) return new Map();
+  const rows = db
+    .prepare(
+      'SELECT chunk_id, vector FROM chunk_vectors WHERE embedder_id = ? AND chunk_id IN (SELECT value FROM json_each(?))',
+    )
+    .all(embedderId, JSON.stringify(rowIds)) as { chunk_id: number; vector: Buffer }[];
+  return new Map(rows.map((row) => [row.chunk_id, blobToVector(row.vector)]));
+}
+
 /** Chunks with no vector from this embedder yet. */
 export function readChunksMissingVectors(
   db: SqliteDatabase,

@@ -26,6 +26,7 @@ import {
   readChunkChanges,
   readChunksMissingVectors,
   readVectors,
+  readVectorsOf,
   writeVectors,
 } from './sqlite-index-feed.js';
 
@@ -312,6 +313,10 @@ export class SqliteStore implements Store {
     embedderId: string,
   ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
     return readVectors(this.db, embedderId);
+  }
+
+  async getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>> {
+    return readVectorsOf(this.db, embedderId, rowIds);
   }
 
   async chunksMissingVectors(

@@ -13,6 +13,11 @@ output "task_role_arn" {
   value       = aws_iam_role.task.arn
 }
 
+output "task_role_name" {
+  description = "Task role name (modules attach their own permissions to it)."
+  value       = aws_iam_role.task.name
+}
+
 output "execution_policy" {
   description = "Inline policy of the execution role (JSON)."
   value       = aws_iam_role_policy.execution.policy

@@ -72,3 +72,10 @@ mock_resource "aws_acm_certificate" {
 mock_resource "aws_acm_certificate_validation" {
   defaults = { certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012" }
 }
+
+mock_resource "aws_opensearch_domain" {
+  defaults = {
+    arn      = "arn:aws:es:us-west-2:123456789012:domain/lore-prod-search"
+    endpoint = "vpc-lore-prod-search-abcdefghijklmnop.us-west-2.es.amazonaws.com"
+  }
+}
