@@ -29,7 +29,7 @@ export function segmentBlock(text: string, block: TextBlock, maxTokens: number):
     if (end <= start) continue;
     const sentenceTokens = countTokens(sentence.segment);
     if (sentenceTokens <= maxTokens) pieces.push({ start, end, tokens: sentenceTokens });
-    else pieces.push(...splitByWords(text, start, end, maxTokens));
+    else for (const piece of splitByWords(text, start, end, maxTokens)) pieces.push(piece);
   }
   return pieces.map((piece, index) => ({ ...piece, block, firstOfBlock: index === 0 }));
 }

@@ -9,10 +9,10 @@ import { readOdsSheets } from './ods-sheets.js';
 import { readCoreTitle } from './ooxml.js';
 import {
   appendSheetBlocks,
-  defaultSheetBudget,
   rowsTruncatedWarning,
   type SheetBudget,
   type SheetData,
+  sheetBudget,
 } from './sheet-blocks.js';
 import { sheetCell } from './sheet-cells.js';
 import { defaultTableMaxCells, sheetTables, withTableVersion } from './sheet-tables.js';
@@ -39,7 +39,7 @@ export const spreadsheetParser: Parser = {
   formats: ['xlsx', 'xls', 'ods'],
   version,
   async parse(input: ParseInput): Promise<ParsedDocument> {
-    return parseSpreadsheet(input, defaultSheetBudget);
+    return parseSpreadsheet(input, sheetBudget(input.limits));
   },
 };
 
@@ -93,6 +93,7 @@ function readWorkbook(input: ParseInput, budget: SheetBudget, warnings: ParseWar
       input,
       budget,
       warnings,
+      () => countWorksheetRows(zip),
     );
     return { sheets: workbook.sheets, ...(title ? { title } : {}) };
   }
@@ -111,6 +112,8 @@ function readWithSheetJs(
   input: ParseInput,
   budget: SheetBudget,
   warnings: ParseWarning[],
+  /** Rows the file holds in all, counted only when the budget cut it (XLSX: its `<row>` elements). */
+  countRows?: () => number,
 ): Workbook {
   let workbook: ReturnType<typeof sheetJs.read>;
   try {
@@ -154,6 +157,9 @@ function readWithSheetJs(
   let rowsLeft = budget.maxRows;
   let cellsLeft = budget.maxCells;
   let truncated = false;
+  let kept = 0;
+  // Rows of the declared sheet ranges that were not read (SheetJS stops at `sheetRows`).
+  let dropped = 0;
   const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
   const sheets: SheetData[] = [];
   for (const name of workbook.SheetNames) {
@@ -165,7 +171,9 @@ function readWithSheetJs(
     const denseRows = Array.isArray(sheet)
       ? (sheet as Array<Array<SheetJsCell | undefined> | undefined>)
       : [];
+    const declaredRows = lastRowOf(sheet?.['!fullref'] ?? sheet?.['!ref']);
     if (sheet?.['!fullref'] !== undefined && sheet['!fullref'] !== sheet['!ref']) truncated = true;
+    let lastKept = 0;
     for (const [index, row] of denseRows.entries()) {
       if (!row) continue;
       const cells: string[] = [];
@@ -187,12 +195,67 @@ function readWithSheetJs(
       typed.push(typedCells);
       rowsLeft--;
       cellsLeft -= cells.length;
+      lastKept = index + 1;
     }
+    kept += rows.length;
+    dropped += Math.max(0, declaredRows - lastKept);
     sheets.push({ name, rows, rowNumbers, cells: typed, merges: mergesOf(sheet) });
   }
-  if (truncated) warnings.push(rowsTruncatedWarning(input.fileName, budget));
+  if (truncated) {
+    const total = countRows?.();
+    warnings.push(
+      rowsTruncatedWarning(
+        input.fileName,
+        budget,
+        total !== undefined && total >= kept
+          ? { kept, dropped: total - kept }
+          : { kept, dropped, approximate: true },
+      ),
+    );
+  }
   const title = workbook.Props?.Title?.trim();
   return { sheets, ...(title ? { title } : {}) };
+}
+
+const worksheetPart = /^xl\/worksheets\/[^/]+\.xml$/i;
+
+/**
+ * The `<row>` elements of every worksheet of an XLSX zip (`<row ` or `<row>`, any namespace prefix),
+ * one linear byte scan per sheet: what SheetJS did not read because of `sheetRows` is counted here.
+ */
+function countWorksheetRows(zip: SafeZip): number {
+  let rows = 0;
+  for (const name of zip.names()) {
+    if (!worksheetPart.test(name)) continue;
+    const xml = zip.read(name);
+    for (let at = xml.indexOf(0x3c); at !== -1; at = xml.indexOf(0x3c, at + 1)) {
+      // Skip a prefix (`x:`), then expect `row` followed by a space, `>` or `/`.
+      let cursor = at + 1;
+      while (cursor < xml.length && cursor - at < 16 && isNameByte(xml[cursor]!)) cursor++;
+      const local = xml[cursor] === 0x3a ? cursor + 1 : at + 1;
+      if (
+        xml[local] === 0x72 &&
+        xml[local + 1] === 0x6f &&
+        xml[local + 2] === 0x77 &&
+        (xml[local + 3] === 0x20 || xml[local + 3] === 0x3e || xml[local + 3] === 0x2f)
+      )
+        rows++;
+    }
+  }
+  return rows;
+}
+
+const isNameByte = (byte: number): boolean =>
+  (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39);
+
+/** Last row (1-based) of an A1 range such as `A1:D200001`; 0 when there is none. */
+function lastRowOf(range: unknown): number {
+  if (typeof range !== 'string') return 0;
+  try {
+    return sheetJs.utils.decode_range(range).e.r + 1;
+  } catch {
+    return 0;
+  }
 }
 
 /** Merged ranges of a SheetJS sheet, rows 1-based. */
