@@ -88,12 +88,15 @@ function readWorkbook(input: ParseInput, budget: SheetBudget, warnings: ParseWar
       return { sheets, ...(title ? { title } : {}) };
     }
     const title = readCoreTitle(zip);
+    // Worksheets longer than the row budget are cut before SheetJS sees them (it would still
+    // decode and scan the whole XML): a 200k-row sheet is read as its first budget's worth of rows.
+    const cut = cutWorksheets(zip, budget.maxRows + 1);
     const workbook = readWithSheetJs(
-      zip.repack((name) => !unneededPart.test(name)),
+      zip.repack((name) => !unneededPart.test(name), cut.parts),
       input,
       budget,
       warnings,
-      () => countWorksheetRows(zip),
+      () => cut.rows,
     );
     return { sheets: workbook.sheets, ...(title ? { title } : {}) };
   }
@@ -218,35 +221,52 @@ function readWithSheetJs(
 }
 
 const worksheetPart = /^xl\/worksheets\/[^/]+\.xml$/i;
+const rowEnd = Buffer.from('</row>');
+const sheetDataEnd = Buffer.from('</sheetData>');
 
 /**
- * The `<row>` elements of every worksheet of an XLSX zip (`<row ` or `<row>`, any namespace prefix),
- * one linear byte scan per sheet: what SheetJS did not read because of `sheetRows` is counted here.
+ * Reads every worksheet of an XLSX zip once: counts its `<row>` elements (for the warning) and,
+ * when it holds more than `keepRows` rows, cuts its XML after the `keepRows`-th `</row>`, keeping
+ * what follows `</sheetData>` (merged cells, etc.). Unprefixed markup only; others are left whole
+ * (SheetJS's `sheetRows` still stops them).
  */
-function countWorksheetRows(zip: SafeZip): number {
+function cutWorksheets(zip: SafeZip, keepRows: number): { parts: Record<string, Uint8Array>; rows: number } {
+  const parts: Record<string, Uint8Array> = {};
   let rows = 0;
   for (const name of zip.names()) {
     if (!worksheetPart.test(name)) continue;
     const xml = zip.read(name);
-    for (let at = xml.indexOf(0x3c); at !== -1; at = xml.indexOf(0x3c, at + 1)) {
-      // Skip a prefix (`x:`), then expect `row` followed by a space, `>` or `/`.
-      let cursor = at + 1;
-      while (cursor < xml.length && cursor - at < 16 && isNameByte(xml[cursor]!)) cursor++;
-      const local = xml[cursor] === 0x3a ? cursor + 1 : at + 1;
-      if (
-        xml[local] === 0x72 &&
-        xml[local + 1] === 0x6f &&
-        xml[local + 2] === 0x77 &&
-        (xml[local + 3] === 0x20 || xml[local + 3] === 0x3e || xml[local + 3] === 0x2f)
-      )
-        rows++;
+    const buffer = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+    rows += countRows(buffer);
+    let at = -1;
+    for (let seen = 0; seen < keepRows; seen++) {
+      at = buffer.indexOf(rowEnd, at + 1);
+      if (at === -1) break;
     }
+    if (at === -1) continue;
+    const cutAt = at + rowEnd.length;
+    const tail = buffer.lastIndexOf(sheetDataEnd);
+    if (tail < cutAt) continue;
+    parts[name] = Buffer.concat([buffer.subarray(0, cutAt), buffer.subarray(tail)]);
+  }
+  return { parts, rows };
+}
+
+const rowStart = Buffer.from('<row');
+
+/**
+ * The `<row>` elements of one worksheet's XML (`<row ` or `<row>`; a namespace-prefixed sheet
+ * counts 0 and the warning falls back to the declared range).
+ */
+function countRows(buffer: Buffer): number {
+  let rows = 0;
+  for (let at = buffer.indexOf(rowStart); at !== -1; at = buffer.indexOf(rowStart, at + rowStart.length)) {
+    const next = buffer[at + rowStart.length];
+    if (next === 0x20 || next === 0x3e || next === 0x2f || next === 0x09 || next === 0x0a || next === 0x0d)
+      rows++;
   }
   return rows;
 }
-
-const isNameByte = (byte: number): boolean =>
-  (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x30 && byte <= 0x39);
 
 /** Last row (1-based) of an A1 range such as `A1:D200001`; 0 when there is none. */
 function lastRowOf(range: unknown): number {
