@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HostileCase, hostileCases } from '../fixtures/hostile/cases.js';
+import { type HostileCase, hostileCases, hostileMaxRows } from '../fixtures/hostile/cases.js';
 import { createMigratedDatabase, describeWithPostgres } from '../fixtures/postgres.js';
 import { failureViolations, fuzzApp, sampleRss } from '../fuzz/ingest-fuzz.harness.js';
 
@@ -97,6 +97,7 @@ function suite(backend: 'sqlite' | 'postgres', groups: string[]): void {
       parseTimeoutMs,
       parseMemoryMb,
       parseConcurrency: 2,
+      parseMaxRows: hostileMaxRows,
       ocr: 'off',
       ...(database ? { databaseUrl: database.url } : {}),
     });
