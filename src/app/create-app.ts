@@ -143,6 +143,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
       ocr: config.ocr === 'auto',
       ocrPageTimeoutMs: config.ocrPageTimeoutMs,
       maxTableCells: config.tableMaxCells,
+      maxRows: config.parseMaxRows,
     },
   });
   const ingest = new IngestService({

@@ -118,6 +118,11 @@ export const configSchema = z.object({
   maxPages: integer(1, 1_000_000)
     .default(1000)
     .describe('LORE_MAX_PAGES: most pages (slides, sheets) per document'),
+  parseMaxRows: integer(100, 10_000_000)
+    .default(100_000)
+    .describe(
+      'LORE_PARSE_MAX_ROWS: rows read per spreadsheet or CSV file (all sheets together); rows past it are left out of search and table questions, with a `rows_truncated` warning on the document naming how many were kept and dropped',
+    ),
   parseTimeoutMs: integer(1000, 3_600_000)
     .default(120_000)
     .describe('LORE_PARSE_TIMEOUT_MS: wall-clock limit for parsing one document'),
@@ -281,6 +286,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   maxFileBytes: ['LORE_MAX_FILE_BYTES'],
   maxDocumentsPerUpload: ['LORE_MAX_DOCUMENTS_PER_UPLOAD'],
   maxPages: ['LORE_MAX_PAGES'],
+  parseMaxRows: ['LORE_PARSE_MAX_ROWS'],
   parseTimeoutMs: ['LORE_PARSE_TIMEOUT_MS'],
   parseMemoryMb: ['LORE_PARSE_MEMORY_MB'],
   parseConcurrency: ['LORE_PARSE_CONCURRENCY'],

@@ -9,6 +9,8 @@ export interface ParseLimits {
   ocrPageTimeoutMs: number;
   /** Typed table cells kept per document (spreadsheets, CSV); default 1,000,000. */
   maxTableCells?: number;
+  /** Rows read per spreadsheet or CSV file, all sheets together (LORE_PARSE_MAX_ROWS); default 100,000. */
+  maxRows?: number;
 }
 
 export interface ParseInput {

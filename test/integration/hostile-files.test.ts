@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HostileCase, hostileCases } from '../fixtures/hostile/cases.js';
+import { type HostileCase, hostileCases, hostileMaxRows } from '../fixtures/hostile/cases.js';
 import { createMigratedDatabase, describeWithPostgres } from '../fixtures/postgres.js';
 import { failureViolations, fuzzApp, sampleRss } from '../fuzz/ingest-fuzz.harness.js';
 
@@ -69,6 +69,12 @@ async function check(app: App, testCase: HostileCase): Promise<void> {
     const text = (await app.store.getDocumentText(hostile.document.id)) ?? '';
     for (const part of testCase.textIncludes ?? []) expect(text, summary).toContain(part);
     for (const part of testCase.textExcludes ?? []) expect(text, summary).not.toContain(part);
+    if (testCase.warning) {
+      const { code, includes } = testCase.warning;
+      const warning = hostile.document.warnings.find((item) => item.code === code);
+      expect(warning, `${summary}: warning ${code}`).toBeDefined();
+      for (const part of includes) expect(warning?.message, summary).toContain(part);
+    }
     if (testCase.maxTextChars !== undefined)
       expect(text.length, summary).toBeLessThanOrEqual(testCase.maxTextChars);
   }
@@ -91,6 +97,7 @@ function suite(backend: 'sqlite' | 'postgres', groups: string[]): void {
       parseTimeoutMs,
       parseMemoryMb,
       parseConcurrency: 2,
+      parseMaxRows: hostileMaxRows,
       ocr: 'off',
       ...(database ? { databaseUrl: database.url } : {}),
     });

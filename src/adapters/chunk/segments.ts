@@ -1,5 +1,5 @@
 import type { TextBlock } from '../../core/document.js';
-import { countTokens } from './token-counter.js';
+import { countTokens, countWordTokens, surelyOver } from './token-counter.js';
 
 /** A contiguous piece of the document text that the packer treats as indivisible. */
 export interface Segment {
@@ -20,16 +20,19 @@ const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
  */
 export function segmentBlock(text: string, block: TextBlock, maxTokens: number): Segment[] {
   const content = text.slice(block.start, block.end);
-  const tokens = countTokens(content);
+  // A huge block (a 50 MB line) is not counted whole: it is certainly over and gets split anyway.
+  const tokens = surelyOver(content, maxTokens) ? Number.POSITIVE_INFINITY : countTokens(content);
   if (tokens <= maxTokens) return [{ start: block.start, end: block.end, tokens, block, firstOfBlock: true }];
   const pieces: { start: number; end: number; tokens: number }[] = [];
   for (const sentence of sentenceSegmenter.segment(content)) {
     const start = block.start + sentence.index;
     const end = start + sentence.segment.trimEnd().length;
     if (end <= start) continue;
-    const sentenceTokens = countTokens(sentence.segment);
+    const sentenceTokens = surelyOver(sentence.segment, maxTokens)
+      ? Number.POSITIVE_INFINITY
+      : countTokens(sentence.segment);
     if (sentenceTokens <= maxTokens) pieces.push({ start, end, tokens: sentenceTokens });
-    else pieces.push(...splitByWords(text, start, end, maxTokens));
+    else for (const piece of splitByWords(text, start, end, maxTokens)) pieces.push(piece);
   }
   return pieces.map((piece, index) => ({ ...piece, block, firstOfBlock: index === 0 }));
 }
@@ -43,7 +46,7 @@ function splitByWords(text: string, start: number, end: number, maxTokens: numbe
   let pieceTokens = 0;
   for (let match = words.exec(text); match && match.index < end; match = words.exec(text)) {
     const wordEnd = Math.min(end, match.index + match[0].length);
-    const wordTokens = countTokens(text.slice(match.index, wordEnd)) + 1;
+    const wordTokens = countWordTokens(text.slice(match.index, wordEnd)) + 1;
     if (pieceStart >= 0 && pieceTokens + wordTokens > maxTokens) {
       out.push({ start: pieceStart, end: pieceEnd, tokens: pieceTokens });
       pieceStart = -1;

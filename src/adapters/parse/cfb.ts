@@ -5,7 +5,10 @@ import { LoreError } from '../../core/errors.js';
 export interface SheetJs {
   read(data: Uint8Array, options: Record<string, unknown>): SheetJsWorkbook;
   CFB: { read(data: Uint8Array, options: { type: 'buffer' | 'array' }): { FullPaths: string[] } };
-  utils: { format_cell(cell: SheetJsCell): string };
+  utils: {
+    format_cell(cell: SheetJsCell): string;
+    decode_range(range: string): { s: { r: number; c: number }; e: { r: number; c: number } };
+  };
   SSF: {
     is_date(format: string): boolean;
     parse_date_code(

@@ -47,7 +47,18 @@ describe('csvParser on synthetic files', () => {
     const text = Array.from({ length: 50 }, (_, index) => `${index},x`).join('\n');
     const document = parseCsv(inputOf(encode(text), 'big.csv', 'csv'), { maxRows: 10, maxCells: 1000 });
     expect(blockTexts(document, 'table-row')).toHaveLength(9);
-    expect(document.warnings.map((warning) => warning.code)).toContain('rows_truncated');
+    const warning = document.warnings.find((item) => item.code === 'rows_truncated');
+    expect(warning?.message).toContain('big.csv: 10 rows kept, 40 dropped');
+    expect(warning?.message).toContain('LORE_PARSE_MAX_ROWS');
+    // The typed table holds the same 10 kept records as the text (no header: `0,x` is data).
+    expect(document.tables?.[0]?.rows).toHaveLength(10);
+  });
+
+  it('keeps 150k records within the budget without overflowing the stack', () => {
+    const text = `id,amount\n${Array.from({ length: 150_000 }, (_, index) => `${index},${index % 7}.5`).join('\n')}`;
+    const document = parseCsv(inputOf(encode(text), 'long.csv', 'csv'), { maxRows: 200_000, maxCells: 1e6 });
+    expect(document.warnings.map((item) => item.code)).not.toContain('rows_truncated');
+    expect(document.tables?.[0]?.rows).toHaveLength(150_000);
   });
 
   it('reports an empty file as having no text', async () => {

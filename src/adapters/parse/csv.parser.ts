@@ -2,12 +2,7 @@ import Papa from 'papaparse';
 import type { ParsedDocument, ParseWarning } from '../../core/document.js';
 import type { ParseInput, Parser } from '../../ports/parser.port.js';
 import { baseName, decodeText, extensionOf } from './decode-text.js';
-import {
-  appendSheetBlocks,
-  defaultSheetBudget,
-  rowsTruncatedWarning,
-  type SheetBudget,
-} from './sheet-blocks.js';
+import { appendSheetBlocks, rowsTruncatedWarning, type SheetBudget, sheetBudget } from './sheet-blocks.js';
 import { defaultTableMaxCells, sheetTables, withTableVersion } from './sheet-tables.js';
 import { TextBuilder } from './text-builder.js';
 
@@ -22,7 +17,7 @@ export const csvParser: Parser = {
   formats: ['csv'],
   version,
   async parse(input: ParseInput): Promise<ParsedDocument> {
-    return parseCsv(input, defaultSheetBudget);
+    return parseCsv(input, sheetBudget(input.limits));
   },
 };
 
@@ -72,7 +67,11 @@ export function parseCsv(input: ParseInput, budget: SheetBudget): ParsedDocument
   };
 }
 
-/** Records of a CSV text as arrays of cell strings (embedded newlines kept), within the budget. */
+/**
+ * Records of a CSV text as arrays of cell strings (embedded newlines kept), within the budget. One
+ * linear pass (papaparse's step mode): records past the budget are counted, not kept, so the
+ * `rows_truncated` warning can say how many were dropped.
+ */
 export function readCsvRows(
   text: string,
   delimiter: string | undefined,
@@ -80,31 +79,44 @@ export function readCsvRows(
   fileName: string,
   warnings: ParseWarning[],
 ): string[][] {
-  const result = Papa.parse<string[]>(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
+  const rows: string[][] = [];
+  let cells = 0;
+  let records = 0;
+  let truncated = false;
+  let problems = 0;
+  let firstProblem: { message: string; row: number } | undefined;
+  Papa.parse<string[]>(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, {
     delimiter: delimiter ?? '',
     delimitersToGuess: [',', '\t', ';', '|'],
     skipEmptyLines: 'greedy',
-    preview: budget.maxRows + 1,
     header: false,
     dynamicTyping: false,
+    step: (result) => {
+      records++;
+      for (const error of result.errors) {
+        if (error.code === 'UndetectableDelimiter') continue;
+        problems++;
+        firstProblem ??= { message: error.message, row: records };
+      }
+      if (truncated) return;
+      const record = result.data;
+      if (rows.length >= budget.maxRows || cells + record.length > budget.maxCells) {
+        truncated = true;
+        return;
+      }
+      rows.push(record);
+      cells += record.length;
+    },
   });
-  const problems = result.errors.filter((error) => error.code !== 'UndetectableDelimiter');
-  if (problems.length > 0) {
-    const first = problems[0];
+  if (problems > 0) {
     warnings.push({
       code: 'csv_malformed',
-      message: `${fileName}: ${problems.length} malformed record(s), e.g. ${first?.message ?? 'unknown'} at row ${(first?.row ?? 0) + 1}; read as well as possible.`,
+      message: `${fileName}: ${problems} malformed record(s), e.g. ${firstProblem?.message ?? 'unknown'} at row ${firstProblem?.row ?? 0}; read as well as possible.`,
     });
   }
-  const rows: string[][] = [];
-  let cells = 0;
-  for (const record of result.data) {
-    if (rows.length >= budget.maxRows || cells + record.length > budget.maxCells) {
-      warnings.push(rowsTruncatedWarning(fileName, budget));
-      break;
-    }
-    rows.push(record);
-    cells += record.length;
-  }
+  if (truncated)
+    warnings.push(
+      rowsTruncatedWarning(fileName, budget, { kept: rows.length, dropped: records - rows.length }),
+    );
   return rows;
 }

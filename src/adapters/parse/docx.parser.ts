@@ -6,7 +6,7 @@ import { baseName } from './decode-text.js';
 import { appendHtmlBlocks, type ElementRole, parseHtmlDocument } from './html-blocks.js';
 import { officeDocumentPart, partRelationships, readCoreTitle } from './ooxml.js';
 import { TextBuilder } from './text-builder.js';
-import { findAll, parseXml, textContent } from './xml-tree.js';
+import { assertNoEntityDeclarations, findAll, parseXml, textContent } from './xml-tree.js';
 import { SafeZip } from './zip.js';
 
 const version = 'docx@1';
@@ -103,6 +103,11 @@ function classifyMammothElement(element: Element): ElementRole {
 
 /** mammoth reads the zip itself: give it only checked entries, and never the media. */
 function repackForMammoth(zip: SafeZip, mainPart: string, documentXml: string | undefined): Uint8Array {
+  // mammoth's XML parser would meet a DOCTYPE's entities first: refuse them before it runs.
+  for (const name of zip.names()) {
+    if (/\.(xml|rels)$/i.test(name) && !unneededPart.test(name))
+      assertNoEntityDeclarations(zip.readText(name), zip.fileName, name);
+  }
   const replacements: Record<string, Uint8Array> = {};
   if (documentXml !== undefined) replacements[mainPart] = new TextEncoder().encode(documentXml);
   return zip.repack((name) => !unneededPart.test(name), replacements);

@@ -72,7 +72,7 @@ export function readOdsSheets(
     }
     sheets.push({ name, rows, rowNumbers, cells: typed, merges });
   }
-  if (state.truncated) warnings.push(rowsTruncatedWarning(zip.fileName, budget));
+  if (state.truncated) warnings.push(rowsTruncatedWarning(zip.fileName, budget, { kept: state.rows }));
   return sheets;
 }
 

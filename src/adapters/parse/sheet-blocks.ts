@@ -1,6 +1,7 @@
 import type { ParseWarning } from '../../core/document.js';
 import type { SourceCell } from '../../core/tables/cell-values.js';
 import type { MergedRange } from '../../core/tables/table-extract.js';
+import type { ParseLimits } from '../../ports/parser.port.js';
 import { joinCells } from './table-cells.js';
 import type { TextBuilder } from './text-builder.js';
 
@@ -23,7 +24,15 @@ export interface SheetBudget {
   maxCells: number;
 }
 
-export const defaultSheetBudget: SheetBudget = { maxRows: 200_000, maxCells: 5_000_000 };
+/** Rows read per file unless LORE_PARSE_MAX_ROWS says otherwise. */
+export const defaultMaxRows = 100_000;
+
+export const defaultSheetBudget: SheetBudget = { maxRows: defaultMaxRows, maxCells: 5_000_000 };
+
+/** The budget of one parse: the configured row budget, the default cell cap. */
+export function sheetBudget(limits: ParseLimits): SheetBudget {
+  return { ...defaultSheetBudget, maxRows: limits.maxRows ?? defaultMaxRows };
+}
 
 /**
  * Appends one sheet: a heading naming it, the first non-empty row as `table-header`, then one
@@ -57,10 +66,23 @@ export function appendSheetBlocks(
   return true;
 }
 
-/** Warning for rows dropped at the row or cell cap. */
-export function rowsTruncatedWarning(fileName: string, budget: SheetBudget): ParseWarning {
+/** How many rows a truncated file kept, and how many it dropped (when known). */
+export interface RowCounts {
+  kept: number;
+  dropped?: number;
+  /** `dropped` counts the rows of a declared sheet range, empty rows included. */
+  approximate?: boolean;
+}
+
+/** Warning for rows dropped at the row or cell cap, naming how many were kept and dropped. */
+export function rowsTruncatedWarning(fileName: string, budget: SheetBudget, counts: RowCounts): ParseWarning {
+  const n = (value: number) => value.toLocaleString('en');
+  const dropped =
+    counts.dropped === undefined
+      ? 'the rest were not read'
+      : `${counts.approximate ? 'up to ' : ''}${n(counts.dropped)} dropped`;
   return {
     code: 'rows_truncated',
-    message: `${fileName}: only the first ${budget.maxRows.toLocaleString('en')} rows (or ${budget.maxCells.toLocaleString('en')} cells) were read.`,
+    message: `${fileName}: ${n(counts.kept)} rows kept, ${dropped}: the budget is ${n(budget.maxRows)} rows (LORE_PARSE_MAX_ROWS) or ${n(budget.maxCells)} cells per file; search and table questions see only the kept rows.`,
   };
 }

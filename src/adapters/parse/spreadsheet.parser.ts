@@ -9,10 +9,10 @@ import { readOdsSheets } from './ods-sheets.js';
 import { readCoreTitle } from './ooxml.js';
 import {
   appendSheetBlocks,
-  defaultSheetBudget,
   rowsTruncatedWarning,
   type SheetBudget,
   type SheetData,
+  sheetBudget,
 } from './sheet-blocks.js';
 import { sheetCell } from './sheet-cells.js';
 import { defaultTableMaxCells, sheetTables, withTableVersion } from './sheet-tables.js';
@@ -39,7 +39,7 @@ export const spreadsheetParser: Parser = {
   formats: ['xlsx', 'xls', 'ods'],
   version,
   async parse(input: ParseInput): Promise<ParsedDocument> {
-    return parseSpreadsheet(input, defaultSheetBudget);
+    return parseSpreadsheet(input, sheetBudget(input.limits));
   },
 };
 
@@ -88,11 +88,15 @@ function readWorkbook(input: ParseInput, budget: SheetBudget, warnings: ParseWar
       return { sheets, ...(title ? { title } : {}) };
     }
     const title = readCoreTitle(zip);
+    // Worksheets longer than the row budget are cut before SheetJS sees them (it would still
+    // decode and scan the whole XML): a 200k-row sheet is read as its first budget's worth of rows.
+    const cut = cutWorksheets(zip, budget.maxRows + 1);
     const workbook = readWithSheetJs(
-      zip.repack((name) => !unneededPart.test(name)),
+      zip.repack((name) => !unneededPart.test(name), cut.parts),
       input,
       budget,
       warnings,
+      () => cut.rows,
     );
     return { sheets: workbook.sheets, ...(title ? { title } : {}) };
   }
@@ -111,6 +115,8 @@ function readWithSheetJs(
   input: ParseInput,
   budget: SheetBudget,
   warnings: ParseWarning[],
+  /** Rows the file holds in all, counted only when the budget cut it (XLSX: its `<row>` elements). */
+  countRows?: () => number,
 ): Workbook {
   let workbook: ReturnType<typeof sheetJs.read>;
   try {
@@ -154,6 +160,9 @@ function readWithSheetJs(
   let rowsLeft = budget.maxRows;
   let cellsLeft = budget.maxCells;
   let truncated = false;
+  let kept = 0;
+  // Rows of the declared sheet ranges that were not read (SheetJS stops at `sheetRows`).
+  let dropped = 0;
   const date1904 = workbook.Workbook?.WBProps?.date1904 === true;
   const sheets: SheetData[] = [];
   for (const name of workbook.SheetNames) {
@@ -165,7 +174,9 @@ function readWithSheetJs(
     const denseRows = Array.isArray(sheet)
       ? (sheet as Array<Array<SheetJsCell | undefined> | undefined>)
       : [];
+    const declaredRows = lastRowOf(sheet?.['!fullref'] ?? sheet?.['!ref']);
     if (sheet?.['!fullref'] !== undefined && sheet['!fullref'] !== sheet['!ref']) truncated = true;
+    let lastKept = 0;
     for (const [index, row] of denseRows.entries()) {
       if (!row) continue;
       const cells: string[] = [];
@@ -187,12 +198,84 @@ function readWithSheetJs(
       typed.push(typedCells);
       rowsLeft--;
       cellsLeft -= cells.length;
+      lastKept = index + 1;
     }
+    kept += rows.length;
+    dropped += Math.max(0, declaredRows - lastKept);
     sheets.push({ name, rows, rowNumbers, cells: typed, merges: mergesOf(sheet) });
   }
-  if (truncated) warnings.push(rowsTruncatedWarning(input.fileName, budget));
+  if (truncated) {
+    const total = countRows?.();
+    warnings.push(
+      rowsTruncatedWarning(
+        input.fileName,
+        budget,
+        total !== undefined && total >= kept
+          ? { kept, dropped: total - kept }
+          : { kept, dropped, approximate: true },
+      ),
+    );
+  }
   const title = workbook.Props?.Title?.trim();
   return { sheets, ...(title ? { title } : {}) };
+}
+
+const worksheetPart = /^xl\/worksheets\/[^/]+\.xml$/i;
+const rowEnd = Buffer.from('</row>');
+const sheetDataEnd = Buffer.from('</sheetData>');
+
+/**
+ * Reads every worksheet of an XLSX zip once: counts its `<row>` elements (for the warning) and,
+ * when it holds more than `keepRows` rows, cuts its XML after the `keepRows`-th `</row>`, keeping
+ * what follows `</sheetData>` (merged cells, etc.). Unprefixed markup only; others are left whole
+ * (SheetJS's `sheetRows` still stops them).
+ */
+function cutWorksheets(zip: SafeZip, keepRows: number): { parts: Record<string, Uint8Array>; rows: number } {
+  const parts: Record<string, Uint8Array> = {};
+  let rows = 0;
+  for (const name of zip.names()) {
+    if (!worksheetPart.test(name)) continue;
+    const xml = zip.read(name);
+    const buffer = Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
+    rows += countRows(buffer);
+    let at = -1;
+    for (let seen = 0; seen < keepRows; seen++) {
+      at = buffer.indexOf(rowEnd, at + 1);
+      if (at === -1) break;
+    }
+    if (at === -1) continue;
+    const cutAt = at + rowEnd.length;
+    const tail = buffer.lastIndexOf(sheetDataEnd);
+    if (tail < cutAt) continue;
+    parts[name] = Buffer.concat([buffer.subarray(0, cutAt), buffer.subarray(tail)]);
+  }
+  return { parts, rows };
+}
+
+const rowStart = Buffer.from('<row');
+
+/**
+ * The `<row>` elements of one worksheet's XML (`<row ` or `<row>`; a namespace-prefixed sheet
+ * counts 0 and the warning falls back to the declared range).
+ */
+function countRows(buffer: Buffer): number {
+  let rows = 0;
+  for (let at = buffer.indexOf(rowStart); at !== -1; at = buffer.indexOf(rowStart, at + rowStart.length)) {
+    const next = buffer[at + rowStart.length];
+    if (next === 0x20 || next === 0x3e || next === 0x2f || next === 0x09 || next === 0x0a || next === 0x0d)
+      rows++;
+  }
+  return rows;
+}
+
+/** Last row (1-based) of an A1 range such as `A1:D200001`; 0 when there is none. */
+function lastRowOf(range: unknown): number {
+  if (typeof range !== 'string') return 0;
+  try {
+    return sheetJs.utils.decode_range(range).e.r + 1;
+  } catch {
+    return 0;
+  }
 }
 
 /** Merged ranges of a SheetJS sheet, rows 1-based. */

@@ -29,8 +29,29 @@ const parser = new XMLParser({
   processEntities: { enabled: true, maxEntityCount: 100, maxEntitySize: 10_000, maxTotalExpansions: 10_000 },
 });
 
+const doctypeWithEntities = /<!DOCTYPE[^>[]*\[[\s\S]*?<!ENTITY/i;
+
+/**
+ * Refuses an XML part whose DOCTYPE declares entities (billion laughs, XXE) before any parser sees
+ * it: Office Open XML forbids DTDs and no OpenDocument producer writes one, so such a part is
+ * hostile or broken. The DOCTYPE can only stand before the root element, so only that prolog is
+ * looked at.
+ */
+export function assertNoEntityDeclarations(xml: string, fileName: string, part: string): void {
+  const doctype = xml.indexOf('<!DOCTYPE') >= 0 ? xml.indexOf('<!DOCTYPE') : xml.search(/<!doctype/i);
+  if (doctype < 0) return;
+  const prolog = xml.slice(doctype, doctype + 1_000_000);
+  if (doctypeWithEntities.test(prolog)) {
+    throw new LoreError(
+      'file_corrupt',
+      `${fileName}: the part "${part}" declares XML entities in a DOCTYPE, which Office and OpenDocument files never do; refused before parsing (no entity was expanded).`,
+    );
+  }
+}
+
 /** Parses one XML part; throws LoreError('file_corrupt') naming the file and the part. */
 export function parseXml(xml: string, fileName: string, part: string): XmlElement {
+  assertNoEntityDeclarations(xml, fileName, part);
   let children: XmlNode[];
   try {
     const raw: unknown = parser.parse(xml);

@@ -173,6 +173,19 @@ function withTime(
 
 const timePart = String.raw`(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([ap]\.?m\.?)?(?:Z|[+-]\d{2}:?\d{2})?)?`;
 
+// Compiled once: readDate runs for every cell of every table (100k+ rows per file).
+const isoForm = new RegExp(`^(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})${timePart}$`, 'i');
+const dottedForm = new RegExp(`^(\\d{1,2})\\.(\\d{1,2})\\.(\\d{2}|\\d{4})${timePart}$`, 'i');
+const slashedForm = new RegExp(`^(\\d{1,2})[/-](\\d{1,2})[/-](\\d{2}|\\d{4})${timePart}$`, 'i');
+const dayMonthForm = new RegExp(
+  `^(\\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\\.?,?[ -](\\d{2}|\\d{4})${timePart}$`,
+  'i',
+);
+const monthDayForm = new RegExp(
+  `^([A-Za-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${timePart}$`,
+  'i',
+);
+
 /**
  * Reads a date or date-time in the common written forms: ISO (`2024-03-05`, `2024-03-05T14:30`),
  * `2024/03/05`, `05.03.2024`, `3/5/2024` (month first, or day first when the month would be > 12),
@@ -180,17 +193,17 @@ const timePart = String.raw`(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?\s*([
  */
 export function readDate(text: string): ParsedCell | undefined {
   const value = text.trim();
-  let match = new RegExp(`^(\\d{4})[-/](\\d{1,2})[-/](\\d{1,2})${timePart}$`, 'i').exec(value);
+  let match = isoForm.exec(value);
   if (match) {
     const date = isoDate(Number(match[1]), Number(match[2]), Number(match[3]));
     return date ? dated(date, match.slice(4)) : undefined;
   }
-  match = new RegExp(`^(\\d{1,2})\\.(\\d{1,2})\\.(\\d{2}|\\d{4})${timePart}$`, 'i').exec(value);
+  match = dottedForm.exec(value);
   if (match) {
     const date = isoDate(fullYear(match[3]!), Number(match[2]), Number(match[1]));
     return date ? dated(date, match.slice(4)) : undefined;
   }
-  match = new RegExp(`^(\\d{1,2})[/-](\\d{1,2})[/-](\\d{2}|\\d{4})${timePart}$`, 'i').exec(value);
+  match = slashedForm.exec(value);
   if (match) {
     const year = fullYear(match[3]!);
     const first = Number(match[1]);
@@ -209,18 +222,13 @@ export function readDate(text: string): ParsedCell | undefined {
     const parsed = dated((monthFirst ?? dayFirst)!, time);
     return parsed ? { ...parsed, dateOrder: monthFirst ? (dayFirst ? 'either' : 'mdy') : 'dmy' } : undefined;
   }
-  match = new RegExp(
-    `^(\\d{1,2})(?:st|nd|rd|th)?[ -]([A-Za-z]{3,9})\\.?,?[ -](\\d{2}|\\d{4})${timePart}$`,
-    'i',
-  ).exec(value);
+  match = dayMonthForm.exec(value);
   if (match) {
     const month = monthNumber(match[2]!);
     const date = month ? isoDate(fullYear(match[3]!), month, Number(match[1])) : undefined;
     return date ? dated(date, match.slice(4)) : undefined;
   }
-  match = new RegExp(`^([A-Za-z]{3,9})\\.? (\\d{1,2})(?:st|nd|rd|th)?,? (\\d{4})${timePart}$`, 'i').exec(
-    value,
-  );
+  match = monthDayForm.exec(value);
   if (match) {
     const month = monthNumber(match[1]!);
     const date = month ? isoDate(Number(match[3]), month, Number(match[2])) : undefined;

@@ -229,7 +229,8 @@ function aggregateRows(
   let sum = new Big(0);
   for (const row of present) sum = sum.plus(new Big(row.values[index] as number));
   const decimals = shownDecimals(present, index);
-  const raw = Math.max(...present.map((row) => decimalsOf(row.values[index] as number)));
+  let raw = Number.NEGATIVE_INFINITY; // a loop: spreading 100k+ rows into Math.max overflows the stack
+  for (const row of present) raw = Math.max(raw, decimalsOf(row.values[index] as number));
   if (aggregate === 'sum') {
     const value = Number(sum.round(Math.min(raw, 12)).toString());
     return {

@@ -116,7 +116,9 @@ const allText = (row: ReadRow) =>
 
 function tablesOfRegion(sheet: string, region: SourceRow[], budget: TableBudget): ExtractedTable[] {
   const rows = region.map(readRow);
-  const width = Math.max(0, ...rows.map((row) => lastFilled(row) + 1));
+  // A loop, not Math.max(...rows): a spread of 100k+ arguments overflows the stack.
+  let width = 0;
+  for (const row of rows) width = Math.max(width, lastFilled(row) + 1);
   if (rows.length === 0 || width === 0) return [];
   let start = 0;
   const captions: string[] = [];
@@ -154,7 +156,8 @@ function tablesOfRegion(sheet: string, region: SourceRow[], budget: TableBudget)
     budget,
   });
   if (table) tables.push(table);
-  if (repeat !== -1) tables.push(...tablesOfRegion(sheet, region.slice(headerEnd + 1 + repeat), budget));
+  if (repeat !== -1)
+    for (const next of tablesOfRegion(sheet, region.slice(headerEnd + 1 + repeat), budget)) tables.push(next);
   return tables;
 }
 
