@@ -8,10 +8,12 @@ import { createPool, migratePostgres, type PgPool } from '../src/adapters/store/
 import { PgDenseRetriever } from '../src/adapters/store/postgres/pg.dense-retriever.js';
 import { PgLexicalRetriever } from '../src/adapters/store/postgres/pg.lexical-retriever.js';
 import { PgQueue } from '../src/adapters/store/postgres/pg.queue.js';
+import { PgStore } from '../src/adapters/store/postgres/pg.store.js';
 import { VectorIndexes, vectorShape } from '../src/adapters/store/postgres/pg-vector-indexes.js';
 import { vectorLiteral } from '../src/adapters/store/postgres/rows.js';
 import { percentile } from '../src/core/evaluation/metrics.js';
 import { defaultBm25Params } from '../src/core/search/bm25.js';
+import { LexicalIndex } from '../src/core/search/lexical-index.js';
 import { analyze } from '../src/core/text/analyzer.js';
 import { ingestJobKind } from '../src/worker/ingest-job.runner.js';
 import { startCli } from '../test/fixtures/cli.js';
@@ -34,6 +36,18 @@ export interface PostgresSearchResult {
   loadSeconds: number;
   queries: number;
   lexical: { p50: number; p99: number; mean: number };
+  /** The in-memory index of an API process (LORE_PG_LEXICAL=memory) over the same database. */
+  memory?: {
+    loadSeconds: number;
+    rssMb: number;
+    p50: number;
+    p99: number;
+    mean: number;
+    /** Queries (of `compared`) whose top 10 equals the SQL BM25's: same ids, scores within 1e-6. */
+    sameTop10: number;
+    compared: number;
+    gcExposed: boolean;
+  };
   dense?: {
     vectors: number;
     dimension: number;
@@ -225,9 +239,56 @@ async function benchSearch(
   options.log(
     `  BM25 in SQL: p50 ${result.lexical.p50.toFixed(1)} ms, p99 ${result.lexical.p99.toFixed(1)} ms`,
   );
+  result.memory = await benchMemoryLexical(pool, queries, lexicalTimes.length / queries.length, retriever);
+  options.log(
+    `  BM25 in memory (LORE_PG_LEXICAL=memory): load ${result.memory.loadSeconds.toFixed(1)} s, RSS +${result.memory.rssMb.toFixed(0)} MB, p50 ${result.memory.p50.toFixed(2)} ms, p99 ${result.memory.p99.toFixed(2)} ms, top-10 equal to SQL for ${result.memory.sameTop10}/${result.memory.compared} queries`,
+  );
   if (size <= options.denseUpTo) result.dense = await benchDense(pool, size, options);
   await pool.end();
   return result;
+}
+
+/**
+ * The in-memory index an API process keeps with LORE_PG_LEXICAL=memory, loaded from the change log
+ * in the steps the app uses: load time, resident memory it adds, latency over the same queries, and
+ * whether its top 10 equals the SQL BM25's (ids, scores within 1e-6).
+ */
+async function benchMemoryLexical(
+  pool: PgPool,
+  queries: string[][],
+  rounds: number,
+  sql: PgLexicalRetriever,
+): Promise<NonNullable<PostgresSearchResult['memory']>> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const started = performance.now();
+  const index = new LexicalIndex(new PgStore(pool), defaultBm25Params, { batchSize: 5_000 });
+  await index.refresh();
+  const loadSeconds = (performance.now() - started) / 1000;
+  gc?.();
+  const rssMb = (process.memoryUsage().rss - rssBefore) / 1024 / 1024;
+  for (const terms of queries.slice(0, 50)) await index.search(terms, 10);
+  const times: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const terms of queries) {
+      const begun = performance.now();
+      await index.search(terms, 10);
+      times.push(performance.now() - begun);
+    }
+  }
+  let sameTop10 = 0;
+  const compared = Math.min(queries.length, 100);
+  for (const terms of queries.slice(0, compared)) {
+    const [memory, inSql] = [await index.search(terms, 10), await sql.search(terms, 10)];
+    const same =
+      memory.length === inSql.length &&
+      memory.every(
+        (hit, rank) => hit.rowId === inSql[rank]!.rowId && Math.abs(hit.score - inSql[rank]!.score) < 1e-6,
+      );
+    if (same) sameTop10++;
+  }
+  return { loadSeconds, rssMb, ...summary(times), sameTop10, compared, gcExposed: gc !== undefined };
 }
 
 async function benchDense(
@@ -347,6 +408,27 @@ export function postgresMarkdown(result: PostgresBenchResult): string[] {
       (row) =>
         `| ${row.workers} | ${row.documents} | ${row.seconds.toFixed(1)} | ${row.documentsPerSecond.toFixed(1)} |`,
     ),
+    '',
+    '| chunks | BM25 in SQL p50 ms | p99 ms | in memory: load s | RSS Δ MB | p50 ms | p99 ms | top-10 equal to SQL |',
+    '|---|---|---|---|---|---|---|---|',
+    ...result.search
+      .map((row) =>
+        [
+          row.chunks,
+          row.lexical.p50.toFixed(1),
+          row.lexical.p99.toFixed(1),
+          ...(row.memory
+            ? [
+                row.memory.loadSeconds.toFixed(1),
+                row.memory.rssMb.toFixed(0),
+                row.memory.p50.toFixed(2),
+                row.memory.p99.toFixed(2),
+                `${row.memory.sameTop10}/${row.memory.compared}`,
+              ]
+            : ['not run', '', '', '', '']),
+        ].join(' | '),
+      )
+      .map((line) => `| ${line} |`),
     '',
     '| chunks | load s | queries | BM25 in SQL p50 ms | p99 ms | HNSW p50 ms | HNSW p99 ms | exact p50 ms | recall@10 | HNSW build s |',
     '|---|---|---|---|---|---|---|---|---|---|',

@@ -1,3 +1,4 @@
+import type { LexicalLoadState } from '../ports/retriever.port.js';
 import type { LoreApp } from './create-app.js';
 import type { ProviderCheck, ProviderHealth } from './provider-health.js';
 
@@ -22,7 +23,8 @@ const probeKey = '0'.repeat(64);
  * last call's outcome is reported, never a new paid call). Each check has `timeoutMs`; a check that fails names its reason.
  */
 export async function checkReadiness(
-  app: Pick<LoreApp, 'config' | 'maintenance' | 'queue' | 'blobs' | 'languageModel' | 'embedder'>,
+  app: Pick<LoreApp, 'config' | 'maintenance' | 'queue' | 'blobs' | 'languageModel' | 'embedder'> &
+    Partial<Pick<LoreApp, 'lexical'>>,
   health: ProviderHealth,
   options: { timeoutMs?: number; draining?: boolean } = {},
 ): Promise<ReadinessReport> {
@@ -48,9 +50,23 @@ export async function checkReadiness(
       health.check('embedder', app.config.embedder !== 'none' || app.embedder !== undefined, app.embedder),
     ),
   };
+  const lexical = app.lexical?.loadState?.();
+  if (lexical) checks.lexical_index = lexicalCheck(lexical);
   if (options.draining) checks.process = { status: 'fail', reason: 'shutting down' };
   const ready = Object.values(checks).every((check) => check.status !== 'fail');
   return { status: ready ? 'ready' : 'not-ready', checks };
+}
+
+/** The in-memory BM25 index of an API process on PostgreSQL: not ready until its first load is done. */
+function lexicalCheck(state: LexicalLoadState): ReadinessCheck {
+  if (state.loaded) return { status: 'ok', chunks: state.chunks };
+  return {
+    status: 'fail',
+    reason: state.error
+      ? `the BM25 index could not load into memory (${state.error}); retrying, searches rank in SQL meanwhile`
+      : `the BM25 index is loading into memory (${state.chunks} chunks so far); searches rank in SQL meanwhile`,
+    chunks: state.chunks,
+  };
 }
 
 function providerCheck(check: ProviderCheck): ReadinessCheck {

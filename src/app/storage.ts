@@ -7,6 +7,7 @@ import {
   createPool,
   migratePostgres,
   redactUrl,
+  routedPool,
 } from '../adapters/store/postgres/database.js';
 import { PgAccessStore } from '../adapters/store/postgres/pg.access-store.js';
 import { PgAnalyticsStore } from '../adapters/store/postgres/pg.analytics-store.js';
@@ -42,6 +43,8 @@ import { SqliteStore } from '../adapters/store/sqlite/sqlite.store.js';
 import { SqliteTableStore } from '../adapters/store/sqlite/sqlite.table-store.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import type { Bm25Params } from '../core/search/bm25.js';
+import { LexicalIndex } from '../core/search/lexical-index.js';
+import { ReplicaLexicalIndex } from '../core/search/replica-lexical-index.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
 import type { AuditLog } from '../ports/audit.port.js';
@@ -59,6 +62,9 @@ import type { DenseRetriever, LexicalRetriever } from '../ports/retriever.port.j
 import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
+
+/** Changes an API process applies per step when its BM25 index is fed from PostgreSQL. */
+const lexicalBatchSize = 5_000;
 
 /** The adapters of one storage backend: every store port, the queue and the original files. */
 export interface Storage {
@@ -120,11 +126,24 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
   const closeBlobs = () => (blobs instanceof S3BlobStore ? blobs.close() : undefined);
   if (config.databaseUrl) {
     const where = redactUrl(config.databaseUrl);
-    const pool = createPool({
+    const requests = createPool({
       url: config.databaseUrl,
       max: config.dbPoolSize,
       connectTimeoutMs: config.dbConnectTimeoutMs,
     });
+    // A process with the worker role gives its background work a pool of its own (routedPool).
+    const pool = config.roles.includes('worker')
+      ? routedPool(
+          requests,
+          createPool({
+            url: config.databaseUrl,
+            max: config.dbBackgroundPoolSize,
+            connectTimeoutMs: config.dbConnectTimeoutMs,
+            applicationName: 'lore-background',
+            label: 'background',
+          }),
+        )
+      : requests;
     try {
       await assertSchemaCurrent(pool, where);
     } catch (error) {
@@ -133,6 +152,19 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
     }
     // Closing the store closes the pool (as closing the SQLite store closes its database).
     const store = new PgStore(pool);
+    const replicas: ReplicaLexicalIndex[] = [];
+    const lexicalRetriever = (params: Bm25Params): LexicalRetriever => {
+      const sql = new PgLexicalRetriever(pool, params);
+      if (config.pgLexical === 'sql' || !config.roles.includes('api')) return sql;
+      // Each API process keeps BM25 in memory, fed by the change log (LORE_PG_LEXICAL=memory).
+      const replica = new ReplicaLexicalIndex(
+        new LexicalIndex(store, params, { batchSize: lexicalBatchSize }),
+        sql,
+      );
+      replicas.push(replica);
+      void replica.start();
+      return replica;
+    };
     return {
       backend: 'postgres',
       store,
@@ -150,10 +182,11 @@ export async function openStorage(config: LoreConfig): Promise<Storage> {
       evaluations: new PgEvaluationStore(pool),
       tables: new PgTableStore(pool),
       connectors: new PgConnectorStore(pool),
-      lexicalRetriever: (params) => new PgLexicalRetriever(pool, params),
+      lexicalRetriever,
       denseRetriever: (embedder) => new PgDenseRetriever(pool, embedder, { efSearch: config.dbHnswEfSearch }),
       async close() {
         closeBlobs();
+        for (const replica of replicas) replica.close();
         if (!pool.ended) await pool.end();
       },
     };

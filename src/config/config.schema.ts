@@ -47,6 +47,17 @@ export const configSchema = z.object({
     .describe(
       'LORE_SQLITE_BUSY_TIMEOUT_MS: how long an embedded-database write waits for another process’s lock before answering 503 storage_unavailable (the wait blocks the process)',
     ),
+  dbBackgroundPoolSize: integer(1, 1000)
+    .default(4)
+    .describe(
+      'LORE_DB_BACKGROUND_POOL_SIZE: PostgreSQL connections for background work in a process with the worker role (ingestion jobs, embedding backfills, evaluation runs, the scheduler), apart from the LORE_DB_POOL_SIZE connections that serve requests, so a busy worker cannot leave requests waiting for a connection',
+    ),
+  pgLexical: z
+    .enum(['memory', 'sql'])
+    .default('memory')
+    .describe(
+      'LORE_PG_LEXICAL: where PostgreSQL API processes rank BM25: `memory` keeps the index in each API process (loaded at start-up, then fed by the change log; /readyz reports not ready and searches rank in SQL until the load is done; costs memory, see docs/benchmarks.md), `sql` ranks in the database on every search',
+    ),
   dbHnswEfSearch: integer(10, 1000)
     .default(100)
     .describe('LORE_DB_HNSW_EF_SEARCH: pgvector HNSW candidate list per dense search (recall vs speed)'),
@@ -269,6 +280,8 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   dbConnectTimeoutMs: ['LORE_DB_CONNECT_TIMEOUT_MS'],
   sqliteBusyTimeoutMs: ['LORE_SQLITE_BUSY_TIMEOUT_MS'],
   dbHnswEfSearch: ['LORE_DB_HNSW_EF_SEARCH'],
+  dbBackgroundPoolSize: ['LORE_DB_BACKGROUND_POOL_SIZE'],
+  pgLexical: ['LORE_PG_LEXICAL'],
   blobUrl: ['LORE_BLOB_URL'],
   s3Endpoint: ['LORE_S3_ENDPOINT'],
   s3Region: ['LORE_S3_REGION', 'AWS_REGION'],

@@ -9,7 +9,8 @@ export interface LexicalHit {
 
 /**
  * Ranks chunks by BM25 over analysed terms. The embedded backend implements it with an in-memory
- * index (`LexicalIndex`), the PostgreSQL backend in SQL (`PgLexicalRetriever`).
+ * index (`LexicalIndex`), the PostgreSQL backend in SQL (`PgLexicalRetriever`) or, in API processes,
+ * with the same in-memory index fed from the database's change log (`ReplicaLexicalIndex`).
  */
 export interface LexicalRetriever {
   /**
@@ -24,6 +25,16 @@ export interface LexicalRetriever {
   ): Promise<LexicalHit[]>;
   /** Inverse document frequency of an analysed term in chunk bodies (0 when unseen or unknown). */
   idf(term: string): number;
+  /** For a retriever that loads before it serves (a readiness check): how far it is. */
+  loadState?(): LexicalLoadState;
+}
+
+export interface LexicalLoadState {
+  loaded: boolean;
+  /** Chunks in memory so far. */
+  chunks: number;
+  /** Why the last load attempt failed (it is retried). */
+  error?: string;
 }
 
 /** A dense hit: a chunk row id and its cosine similarity to the query. */

@@ -50,11 +50,32 @@ export interface ChunkChanges {
    * caller must drop what it has before applying them.
    */
   reset?: boolean;
+  /** `limit` cut this read short: ask again with the new cursor for the rest. */
+  more?: boolean;
 }
 
 export interface ChangeCursor {
   lastRowId: number;
   lastDeletionId: number;
+  /**
+   * Ids at or below the last ones that concurrent writers may still commit (PostgreSQL: a writer
+   * takes its ids before it commits, so ids become visible out of order). Reads re-check them until
+   * every transaction that could hold them has ended; while any are listed, the cursor is not settled.
+   */
+  unsettled?: UnsettledIds[];
+}
+
+/** Id ranges (inclusive) seen missing from one snapshot, and when they settle. */
+export interface UnsettledIds {
+  rows: [number, number][];
+  deletions: [number, number][];
+  /** Settled once no transaction older than this one (a PostgreSQL xid8) is still running. */
+  untilXid: string;
+}
+
+export interface ChunkChangeOptions {
+  /** At most this many added rows and this many removals per read (default: all). */
+  limit?: number;
 }
 
 /** Metadata used to evaluate filters (tags, dates) inside an index scan. */
@@ -102,7 +123,7 @@ export interface Store {
   countChunks(collectionId?: string): Promise<number>;
 
   /** Rows added and removed since `cursor` (from the start when undefined). */
-  chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges>;
+  chunkChanges(cursor?: ChangeCursor, options?: ChunkChangeOptions): Promise<ChunkChanges>;
   documentFilterInfo(documentIds?: readonly string[]): Promise<DocumentFilterInfo[]>;
   /** Cheap token that changes whenever chunks change (any process). */
   changeToken(): Promise<string>;

@@ -20,7 +20,8 @@ export interface OpsContext {
 
 export type OpsOptions = Partial<OpsContext>;
 
-type OpsApp = Pick<LoreApp, 'config' | 'maintenance' | 'queue' | 'blobs' | 'languageModel' | 'embedder'>;
+type OpsApp = Pick<LoreApp, 'config' | 'maintenance' | 'queue' | 'blobs' | 'languageModel' | 'embedder'> &
+  Partial<Pick<LoreApp, 'lexical'>>;
 
 /** Fills what `options` leaves out (a fresh metrics registry, an empty provider health). */
 export function opsContext(app: Pick<LoreApp, 'queue'>, options: OpsOptions = {}): OpsContext {

@@ -10,6 +10,7 @@ import { LoreMetrics } from '../app/metrics.js';
 import { ProviderHealth } from '../app/provider-health.js';
 import { type ScheduledTask, Scheduler } from '../app/scheduler.js';
 import { loreVersion } from '../app/version.js';
+import { runAsBackground } from '../core/background-work.js';
 import { toLoreError } from '../core/errors.js';
 import { EmbeddingGenerationRunner } from '../worker/embedding-generation.runner.js';
 import { EvaluationJobRunner } from '../worker/evaluation-job.runner.js';
@@ -144,8 +145,11 @@ export function startServerProcess(app: LoreApp, options: ServerProcessOptions):
       listened(info.port);
     },
   });
-  for (const runner of runners) runner.start();
-  scheduler?.start();
+  // Their database calls use the background pool (LORE_DB_BACKGROUND_POOL_SIZE), not the requests'.
+  runAsBackground(() => {
+    for (const runner of runners) runner.start();
+    scheduler?.start();
+  });
   let stopping: Promise<number> | undefined;
   const shutdown = (reason: string): Promise<number> => {
     stopping ??= (async () => {

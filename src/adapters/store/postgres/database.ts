@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isBackgroundWork } from '../../../core/background-work.js';
 import { LoreError } from '../../../core/errors.js';
 import { type PgMigration, pgMigrations } from './migrations.js';
 
@@ -24,6 +25,8 @@ export interface PgPoolOptions {
    * request fails with `storage_unavailable` instead of hanging on the TCP timeout.
    */
   connectTimeoutMs?: number;
+  /** What the pool serves, named in errors (`request` or `background`). */
+  label?: 'request' | 'background';
 }
 
 /**
@@ -49,7 +52,19 @@ export function createPool(options: PgPoolOptions): PgPool {
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on('error', () => undefined);
   const where = redactUrl(options.url);
-  const translate = (error: unknown) => unavailable(error, where) ?? error;
+  const label = options.label ?? 'request';
+  const translate = (error: unknown) => {
+    // pg says "timeout exceeded when trying to connect" both for a server that does not answer
+    // and for a pool whose connections are all checked out: tell the two apart.
+    const exhausted =
+      error instanceof Error &&
+      /timeout exceeded when trying to connect/i.test(error.message) &&
+      pool.totalCount >= options.max;
+    const reason = exhausted
+      ? `no connection of the ${label} pool became free within ${options.connectTimeoutMs ?? 5_000} ms: all ${options.max} were in use or still connecting (${label === 'background' ? 'LORE_DB_BACKGROUND_POOL_SIZE' : 'LORE_DB_POOL_SIZE'}, LORE_DB_CONNECT_TIMEOUT_MS)`
+      : undefined;
+    return unavailable(error, where, reason) ?? error;
+  };
   const poolQuery = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   const poolConnect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   // Only the promise forms are translated (Lore never passes callbacks).
@@ -66,6 +81,33 @@ export function createPool(options: PgPoolOptions): PgPool {
       mapRejection(clientQuery(...args), translate);
   });
   return pool;
+}
+
+/**
+ * One pool object over two: calls made inside `runAsBackground` (worker jobs, backfills, the
+ * scheduler, evaluation runs) take connections from `background`, every other call from
+ * `requests`, so background work waits for its own capped pool and never for the requests'.
+ * Ending it ends both.
+ */
+export function routedPool(requests: PgPool, background: PgPool): PgPool {
+  const pick = () => (isBackgroundWork() ? background : requests);
+  return new Proxy(requests, {
+    get(target, property) {
+      if (property === 'query')
+        return (...args: unknown[]) => (pick().query as (...a: unknown[]) => unknown)(...args);
+      if (property === 'connect')
+        return (...args: unknown[]) => (pick().connect as (...a: unknown[]) => unknown)(...args);
+      if (property === 'end')
+        return async () => {
+          await Promise.all([
+            target.ended ? undefined : target.end(),
+            background.ended ? undefined : background.end(),
+          ]);
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** A promise's rejection passed through `translate`; anything else (a cursor, undefined) as it is. */
@@ -91,7 +133,7 @@ const unavailableMessages =
   /connection terminated|timeout exceeded when trying to connect|not queryable|connection error|cannot use a pool after calling end/i;
 
 /** The error as LoreError('storage_unavailable') when it says the database cannot be reached. */
-export function unavailable(error: unknown, where: string): LoreError | undefined {
+export function unavailable(error: unknown, where: string, reason?: string): LoreError | undefined {
   if (LoreError.is(error) || !(error instanceof Error)) return undefined;
   const code = (error as { code?: unknown }).code;
   const reachable =
@@ -100,7 +142,7 @@ export function unavailable(error: unknown, where: string): LoreError | undefine
   if (!reachable) return undefined;
   return new LoreError(
     'storage_unavailable',
-    `the database at ${where} is unavailable (${error.message || String(code)}); retry shortly`,
+    `the database at ${where} is unavailable (${reason ?? (error.message || String(code))}); retry shortly`,
     { cause: error, details: { retryAfterSeconds: 2 } },
   );
 }

@@ -390,4 +390,20 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE jobs ADD COLUMN error_code text;
     `,
   },
+  {
+    version: 10,
+    name: 'the change log keeps the terms of deleted chunks',
+    // As the embedded schema's version 5: an API replica keeping the BM25 index in memory
+    // (LORE_PG_LEXICAL=memory) subtracts a deleted chunk's terms from its statistics, so it scores
+    // exactly like the SQL BM25 (whose term_stats drop the chunk at once).
+    sql: `
+      ALTER TABLE chunk_deletions ADD COLUMN title_terms text[], ADD COLUMN body_terms text[];
+      CREATE OR REPLACE FUNCTION chunks_record_deletion() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        INSERT INTO chunk_deletions (chunk_id, title_terms, body_terms)
+          SELECT id, title_terms, body_terms FROM deleted_chunks ORDER BY id;
+        RETURN NULL;
+      END $$;
+    `,
+  },
 ];

@@ -3,6 +3,7 @@ import { LoreError } from '../../../core/errors.js';
 import type { ChunkRecord, Collection, DocumentRecord } from '../../../core/records.js';
 import type {
   ChangeCursor,
+  ChunkChangeOptions,
   ChunkChanges,
   DocumentFilterInfo,
   DocumentListQuery,
@@ -193,8 +194,8 @@ export class PgStore implements Store {
     return result.rows[0]?.n ?? 0;
   }
 
-  async chunkChanges(cursor?: ChangeCursor): Promise<ChunkChanges> {
-    return readChunkChanges(this.pool, cursor);
+  async chunkChanges(cursor?: ChangeCursor, options?: ChunkChangeOptions): Promise<ChunkChanges> {
+    return readChunkChanges(this.pool, cursor, options);
   }
 
   async documentFilterInfo(documentIds?: readonly string[]): Promise<DocumentFilterInfo[]> {
