@@ -390,4 +390,16 @@ export const pgMigrations: readonly PgMigration[] = [
       ALTER TABLE jobs ADD COLUMN error_code text;
     `,
   },
+  {
+    version: 9,
+    name: 'connector runs can be cancelled; items keep the remote validators',
+    sql: `
+      ALTER TABLE connector_runs DROP CONSTRAINT IF EXISTS connector_runs_state_check;
+      ALTER TABLE connector_runs ADD CONSTRAINT connector_runs_state_check
+        CHECK (state IN ('running', 'done', 'failed', 'cancelled'));
+      ALTER TABLE connector_runs ADD COLUMN cancel_requested_at timestamptz;
+      -- What the adapter keeps about an item between runs (web: ETag, Last-Modified, links), JSON.
+      ALTER TABLE connector_items ADD COLUMN memo text;
+    `,
+  },
 ];
