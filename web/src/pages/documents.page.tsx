@@ -94,6 +94,7 @@ export function DocumentsPage() {
 
       <AddUrlCard
         collections={editable}
+        onStarted={() => setConnectorsRound((n) => n + 1)}
         onAdded={() => {
           documents.reload();
           setConnectorsRound((n) => n + 1);
