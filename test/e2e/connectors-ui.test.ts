@@ -101,16 +101,16 @@ describe.skipIf(missing !== undefined)('connectors in the web UI (Chromium again
     const card = page.locator('.connectors-card');
     await card.getByRole('button', { name: 'New connector' }).click();
     const form = page.getByRole('form', { name: 'New connector' });
-    await form.getByLabel('Kind').selectOption('git');
-    await form.getByLabel('Name').fill('specs');
+    await form.getByLabel('Kind', { exact: true }).selectOption('git');
+    await form.getByLabel('Name', { exact: true }).fill('specs');
     // Client-side check before anything is sent.
-    await form.getByLabel('Repository').fill('https://me:secret@git.example/specs.git');
+    await form.getByLabel('Repository', { exact: true }).fill('https://me:secret@git.example/specs.git');
     await form.getByTestId('connector-problem').getByText('Remove the password').waitFor();
-    await form.getByLabel('Collection').selectOption({ label: 'specs-git' });
-    await form.getByLabel('Sync every (minutes)').fill('0');
-    await form.getByLabel('Repository').fill(repo);
-    await form.getByLabel('Branch').fill('main');
-    await form.getByLabel('Folder').fill('docs');
+    await form.getByLabel('Collection', { exact: true }).selectOption({ label: 'specs-git' });
+    await form.getByLabel('Sync every (minutes)', { exact: true }).fill('0');
+    await form.getByLabel('Repository', { exact: true }).fill(repo);
+    await form.getByLabel('Branch', { exact: true }).fill('main');
+    await form.getByLabel('Folder', { exact: true }).fill('docs');
     await form.getByRole('button', { name: 'Create connector' }).click();
 
     const row = page.getByTestId('connector-specs');
@@ -130,9 +130,9 @@ describe.skipIf(missing !== undefined)('connectors in the web UI (Chromium again
 
     // The server's refusal is shown in words: the name is taken.
     await card.getByRole('button', { name: 'New connector' }).click();
-    await form.getByLabel('Kind').selectOption('git');
-    await form.getByLabel('Name').fill('specs');
-    await form.getByLabel('Repository').fill(repo);
+    await form.getByLabel('Kind', { exact: true }).selectOption('git');
+    await form.getByLabel('Name', { exact: true }).fill('specs');
+    await form.getByLabel('Repository', { exact: true }).fill(repo);
     await form.getByRole('button', { name: 'Create connector' }).click();
     await form.getByRole('alert').getByText('A connector named specs already exists').waitFor();
     await form.getByRole('button', { name: 'Close' }).click();
@@ -185,6 +185,10 @@ describe.skipIf(missing !== undefined)('connectors in the web UI (Chromium again
 
 /** Makes a collection through the API (the page's own session and CSRF token), then opens Documents. */
 async function openDocuments(page: Page, collection: string): Promise<void> {
+  // The session cookie is in place once the page's own "who am I" succeeds.
+  await expect
+    .poll(() => page.evaluate(async () => (await fetch('/api/v1/auth/me')).status), { timeout: 15_000 })
+    .toBe(200);
   const status = await page.evaluate(async (name) => {
     const me = (await (await fetch('/api/v1/auth/me')).json()) as { csrfToken?: string };
     const reply = await fetch('/api/v1/collections', {

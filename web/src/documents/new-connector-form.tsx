@@ -70,24 +70,32 @@ export function NewConnectorForm({
     >
       <h3>New connector</h3>
       <div className="row">
-        <label className="field">
-          <span>Kind</span>
-          <select value={form.kind} onChange={(event) => set({ kind: event.target.value as 's3' | 'git' })}>
+        <div className="field">
+          <label htmlFor={`${id}-kind`}>Kind</label>
+          <select
+            id={`${id}-kind`}
+            value={form.kind}
+            onChange={(event) => set({ kind: event.target.value as 's3' | 'git' })}
+          >
             <option value="s3">S3 bucket</option>
             <option value="git">Git repository</option>
           </select>
-        </label>
+        </div>
         {text('Name', 'name', 'handbook')}
-        <label className="field">
-          <span>Collection</span>
-          <select value={collectionId} onChange={(event) => set({ collectionId: event.target.value })}>
+        <div className="field">
+          <label htmlFor={`${id}-collection`}>Collection</label>
+          <select
+            id={`${id}-collection`}
+            value={collectionId}
+            onChange={(event) => set({ collectionId: event.target.value })}
+          >
             {collections.map((collection) => (
               <option key={collection.id} value={collection.id}>
                 {collection.name}
               </option>
             ))}
           </select>
-        </label>
+        </div>
         {text('Sync every (minutes)', 'intervalMinutes', 'manual', '0 or empty: only when you run it')}
       </div>
       {form.kind === 's3' ? (
