@@ -3,6 +3,7 @@ import type {
   ConnectorRun,
   ConnectorRunCounts,
 } from '../core/connectors/connector.records.js';
+import type { KnownItem } from './connector.port.js';
 
 /** Connector definitions, their runs and the item versions last indexed. */
 export interface ConnectorStore {
@@ -25,11 +26,16 @@ export interface ConnectorStore {
       Partial<Pick<ConnectorRun, 'state' | 'finishedAt' | 'failures' | 'error'>>,
   ): Promise<void>;
   getRun(id: string): Promise<ConnectorRun | undefined>;
+  /**
+   * Marks the connector's running run as asked to stop (`cancelRequestedAt`); the process running it
+   * sees the mark within a second. Returns that run, or undefined when none is running.
+   */
+  requestCancel(connectorId: string, at: string): Promise<ConnectorRun | undefined>;
   /** Newest first. */
   listRuns(connectorId: string, limit: number): Promise<ConnectorRun[]>;
 
-  /** Version of every item indexed successfully by the last runs, by key. */
-  itemVersions(connectorId: string): Promise<Map<string, string>>;
-  /** Records (version set) or forgets (version undefined) items, in one transaction. */
-  saveItemVersions(connectorId: string, changes: Map<string, string | undefined>): Promise<void>;
+  /** Version (and adapter memo) of every item indexed successfully by the last runs, by key. */
+  itemVersions(connectorId: string): Promise<Map<string, KnownItem>>;
+  /** Records (item set) or forgets (undefined) items, in one transaction. */
+  saveItemVersions(connectorId: string, changes: Map<string, KnownItem | undefined>): Promise<void>;
 }

@@ -29,6 +29,18 @@ export interface ConnectorItem {
   /** The remote's type for exported formats (e.g. a Google Doc exported as DOCX), when known. */
   mediaType?: string;
   permissions?: ItemPermission[];
+  /**
+   * What the adapter wants back on the next run (opaque to the core, stored with the version; at
+   * most 64 KB): the web connector keeps the page's ETag, Last-Modified and links here so that an
+   * unchanged page is answered 304 and not downloaded again.
+   */
+  memo?: string;
+}
+
+/** What the last runs stored about an item: its version and the adapter's memo. */
+export interface KnownItem {
+  version: string;
+  memo?: string;
 }
 
 /** One page of a listing; `cursor` is absent on the last page. */
@@ -56,9 +68,17 @@ export interface Connector {
    * `git:<url>#<branch>:<path>/`); the source of an item is the prefix followed by its key.
    */
   readonly sourcePrefix: string;
+  /**
+   * Told before listing what the last runs stored for each key (versions and memos), so a remote
+   * with validators (HTTP ETag/Last-Modified) can ask for changed items only; optional.
+   */
+  recall?(known: ReadonlyMap<string, KnownItem>): void;
   /** Makes the remote ready to list (a Git clone or fetch); optional. */
   open?(signal?: AbortSignal): Promise<void>;
-  /** One page of the full listing, starting after `cursor` (from the previous page). */
+  /**
+   * One page of the full listing, starting after `cursor` (from the previous page). Stops with
+   * LoreError `cancelled` when `signal` is aborted (at the latest between two items it fetches).
+   */
   list(cursor?: string, signal?: AbortSignal): Promise<ConnectorPage>;
   /** The bytes of one listed item. */
   read(item: ConnectorItem, signal?: AbortSignal): Promise<Uint8Array>;

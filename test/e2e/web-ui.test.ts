@@ -100,7 +100,7 @@ describeRequiring('web UI in Chromium against lore serve', missing, () => {
     await screenshots(page, '03-documents');
   });
 
-  it('shows a connector on the Documents page and its run progress after Sync now', async () => {
+  it('shows a connector on the Documents page and its run progress after Run now', async () => {
     const repo = join(work, 'connector-repo');
     const gitEnv = {
       ...process.env,
@@ -129,7 +129,7 @@ describeRequiring('web UI in Chromium against lore serve', missing, () => {
     await page.getByRole('heading', { name: 'Connectors' }).waitFor();
     const row = page.getByRole('row').filter({ hasText: 'runbooks' });
     await expect.poll(() => row.textContent()).toContain('never run');
-    await row.getByRole('button', { name: 'Sync now' }).click();
+    await row.getByRole('button', { name: 'Run now' }).click();
     await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/done .*2 seen, 2 added/);
     await page.getByRole('table', { name: 'Documents' }).getByText('runbook').first().waitFor();
     await screenshots(page, '03b-connectors');

@@ -8,6 +8,7 @@ import type {
   ConnectorDefinition,
   GitConnectorSettings,
 } from '../../src/core/connectors/connector.records.js';
+import { localPrincipal } from '../../src/core/identity/identity.records.js';
 import { describeRequiring } from '../fixtures/datasets.js';
 import { createTestApp } from '../fixtures/test-app.js';
 
@@ -170,6 +171,55 @@ describeRequiring(
       expect(refused?.state).toBe('failed');
       expect(refused?.error).toContain('carries a password');
       expect(refused?.error).not.toContain('hunter2');
+    });
+
+    it('a cancel stops the sync between two files: cancelled, items so far kept, nothing removed', async () => {
+      git('checkout', '-q', '-b', 'many');
+      for (let n = 0; n < 8; n++) write(`many/note-${n}.md`, `# Note ${n}\n\nFact number ${n} about plums.`);
+      write('many/gone.md', '# Gone\n\nThis file is deleted before the cancelled run.');
+      commit('many notes');
+      try {
+        const definition = await define('many', { url: repo, branch: 'many', path: 'many' });
+        expect(await app.connectorSync.run(definition, { trigger: 'test' })).toMatchObject({
+          state: 'done',
+          added: 9,
+        });
+        for (let n = 0; n < 8; n++) write(`many/note-${n}.md`, `# Note ${n}\n\nFact number ${n}, revised.`);
+        git('rm', '-q', 'many/gone.md');
+        commit('revise, delete one');
+        let cancelling: Promise<unknown> | undefined;
+        const cancelled = await app.connectorAdmin.runNow(localPrincipal, definition.id, {
+          trigger: 'test',
+          wait: true,
+          onProgress: (counts) => {
+            if (counts.updated === 2) cancelling ??= app.connectorAdmin.cancel(localPrincipal, definition.id);
+          },
+        });
+        await cancelling;
+        expect(cancelled).toMatchObject({
+          state: 'cancelled',
+          removed: 0,
+          error: expect.stringContaining('cancelled'),
+        });
+        expect(cancelled.updated).toBeGreaterThanOrEqual(2);
+        expect(cancelled.updated).toBeLessThan(8);
+        // The deleted file's document is still there: a cancelled run removes nothing.
+        expect((await fileNames(definition)).filter((name) => name?.endsWith('gone.md'))).toHaveLength(1);
+        await expect(app.connectorAdmin.cancel(localPrincipal, definition.id)).rejects.toMatchObject({
+          code: 'conflict',
+        });
+
+        // The next run goes on from there: files updated before the cancel are unchanged now.
+        const next = await app.connectorSync.run(definition, { trigger: 'test' });
+        expect(next).toMatchObject({
+          state: 'done',
+          unchanged: cancelled.updated,
+          updated: 8 - cancelled.updated,
+          removed: 1,
+        });
+      } finally {
+        git('checkout', '-q', 'main');
+      }
     });
 
     it('allows one run of a connector at a time', async () => {

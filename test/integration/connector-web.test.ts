@@ -120,6 +120,140 @@ describe('web connector (a real local site crawled on a schedule)', () => {
   });
 });
 
+describe('web connector conditional re-crawls and cancel (real local site)', () => {
+  let app: TestApp;
+  const sites: TestSite[] = [];
+  beforeAll(async () => {
+    app = await createTestApp({ webAllowHosts: '127.0.0.1/32', webCrawlDelayMs: 0 });
+  });
+  afterAll(async () => {
+    await app?.dispose();
+    for (const site of sites) await site.close();
+  });
+
+  it('sends the stored ETag / Last-Modified; a 304 counts as unchanged and the crawl follows the kept links', async () => {
+    const pages: Record<string, string> = {
+      '/kb/': page('KB', 'Start here.', ['a.html', 'b.html']),
+      '/kb/a.html': page('A', 'Apricots are dried in August.'),
+    };
+    const stamp = 'Tue, 01 Dec 2026 10:00:00 GMT';
+    let bodyReads = 0;
+    const etagged = htmlPages(pages);
+    const site = await startTestSite((request, response) => {
+      // b.html has no ETag, only Last-Modified (and answers 304 to If-Modified-Since).
+      if (request.url === '/kb/b.html') {
+        if (request.headers['if-modified-since'] === stamp) {
+          response.writeHead(304, { 'last-modified': stamp }).end();
+          return;
+        }
+        bodyReads++;
+        response
+          .writeHead(200, { 'content-type': 'text/html', 'last-modified': stamp })
+          .end(page('B', 'Bilberries grow on the hill.'));
+        return;
+      }
+      if (request.url?.startsWith('/kb/') && request.headers['if-none-match'] === undefined) bodyReads++;
+      etagged(request, response);
+    });
+    sites.push(site);
+    const collection = await app.store.ensureCollection('conditional');
+    const definition = await app.connectorAdmin.create(localPrincipal, {
+      kind: 'web',
+      web: { url: `${site.origin}/kb/`, depth: 1, maxPages: 10 },
+      name: 'conditional-site',
+      collectionId: collection.id,
+    });
+    const first = await app.connectorSync.run(definition, { trigger: 'test' });
+    expect(first).toMatchObject({ state: 'done', seen: 3, added: 3 });
+    expect(bodyReads).toBe(3);
+    const firstRequests = site.requests.length;
+
+    const second = await app.connectorSync.run(definition, { trigger: 'schedule' });
+    expect(second).toMatchObject({ state: 'done', seen: 3, unchanged: 3, added: 0, updated: 0, removed: 0 });
+    const again = site.requests.slice(firstRequests).filter((request) => request.path.startsWith('/kb/'));
+    expect(again.map((request) => request.path).sort()).toEqual(['/kb/', '/kb/a.html', '/kb/b.html']);
+    for (const request of again) {
+      if (request.path === '/kb/b.html') expect(request.ifModifiedSince).toBe(stamp);
+      else expect(request.ifNoneMatch).toMatch(/^"/);
+    }
+    // Every page answered 304: no body was downloaded again.
+    expect(bodyReads).toBe(3);
+
+    // A changed page answers 200 to its old ETag and is re-indexed; a document deleted by hand
+    // (its page answering 304) is fetched in full and indexed again.
+    pages['/kb/a.html'] = page('A', 'Apricots are now dried in September.');
+    const documents = await app.store.listDocuments({ collectionId: collection.id });
+    const startPage = documents.find((document) => document.source === `${site.origin}/kb/`);
+    await app.ingest.remove(startPage?.id ?? '');
+    const third = await app.connectorSync.run(definition, { trigger: 'schedule' });
+    expect(third).toMatchObject({ state: 'done', seen: 3, updated: 1, added: 1, unchanged: 1, failed: 0 });
+    const search = await app.search.search({
+      query: 'September apricots',
+      filter: { collectionIds: [collection.id] },
+    });
+    expect(search.hits.length).toBeGreaterThan(0);
+  });
+
+  it('cancel stops a slow crawl between pages: the run ends cancelled and nothing is removed', async () => {
+    const links = Array.from({ length: 30 }, (_, n) => `p${n}.html`);
+    const site = await startTestSite((request, response) => {
+      const path = new URL(request.url ?? '/', 'http://site').pathname;
+      if (path === '/robots.txt') {
+        response.writeHead(404).end();
+        return;
+      }
+      const body =
+        path === '/slow/' ? page('Slow', 'The index of slow pages.', links) : page(path, `Page ${path}.`);
+      setTimeout(() => response.writeHead(200, { 'content-type': 'text/html' }).end(body), 150);
+    });
+    sites.push(site);
+    const collection = await app.store.ensureCollection('slow');
+    const definition = await app.connectorAdmin.create(localPrincipal, {
+      kind: 'web',
+      web: { url: `${site.origin}/slow/`, depth: 1, maxPages: 100 },
+      name: 'slow-site',
+      collectionId: collection.id,
+    });
+    await expect(app.connectorAdmin.cancel(localPrincipal, definition.id)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    const run = await app.connectorAdmin.runNow(localPrincipal, definition.id, { trigger: 'api' });
+    while (site.requests.filter((request) => request.path.startsWith('/slow/p')).length < 3) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const marked = await app.connectorAdmin.cancel(localPrincipal, definition.id);
+    expect(marked).toMatchObject({ id: run.id, state: 'running', cancelRequestedAt: expect.any(String) });
+    let ended = await app.connectors.getRun(run.id);
+    for (let attempt = 0; attempt < 200 && ended?.state === 'running'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      ended = await app.connectors.getRun(run.id);
+    }
+    expect(ended).toMatchObject({
+      state: 'cancelled',
+      removed: 0,
+      error: expect.stringContaining('cancelled'),
+    });
+    const requested = site.requests.filter((request) => request.path.startsWith('/slow/p')).length;
+    expect(requested).toBeLessThan(30);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // No page was requested after the run ended.
+    expect(site.requests.filter((request) => request.path.startsWith('/slow/p')).length).toBe(requested);
+
+    // A cancel marked in the record only (as another process of the fleet would) is seen within the poll.
+    const next = await app.connectorAdmin.runNow(localPrincipal, definition.id, { trigger: 'api' });
+    while (site.requests.filter((request) => request.path.startsWith('/slow/p')).length < requested + 2) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await app.connectors.requestCancel(definition.id, new Date().toISOString());
+    let polled = await app.connectors.getRun(next.id);
+    for (let attempt = 0; attempt < 200 && polled?.state === 'running'; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      polled = await app.connectors.getRun(next.id);
+    }
+    expect(polled?.state).toBe('cancelled');
+  });
+});
+
 describe('POST /api/v1/sources/url (real HTTP server, real local site)', () => {
   let site: TestSite;
   let app: TestApp;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { WebConnectorSettings } from '../../core/connectors/connector.records.js';
 import { LoreError, toLoreError } from '../../core/errors.js';
-import type { Connector, ConnectorItem, ConnectorPage } from '../../ports/connector.port.js';
+import type { Connector, ConnectorItem, ConnectorPage, KnownItem } from '../../ports/connector.port.js';
 import type { WebFetcher } from '../../ports/web-fetcher.port.js';
 import { pageLinks } from '../web/page-links.js';
 import { type RobotsRules, readRobots } from '../web/robots-rules.js';
@@ -18,6 +18,17 @@ export interface WebConnectorOptions {
 }
 
 const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
+/** Largest memo kept per page; a page with more links than fit is fetched in full next time. */
+const maxMemoChars = 64 * 1024;
+
+/** What a page's item keeps between runs (JSON in `memo`). */
+interface PageMemo {
+  etag?: string;
+  lastModified?: string;
+  contentType?: string;
+  /** Links in scope (absent when the page is not HTML or has too many to keep). */
+  links?: string[];
+}
 
 /**
  * A site as a connector: every run crawls from the start URL (breadth-first, within depth and
@@ -26,17 +37,29 @@ const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
  * SHA-256 of their bytes, so an unchanged page is not parsed again, a changed one is re-indexed
  * and a page no longer reached (404, unlinked) is removed by the sync. A page that fails to fetch
  * is listed as failed, so its document is kept until it is really gone.
+ *
+ * A page fetched before is asked for conditionally (If-None-Match / If-Modified-Since with the
+ * ETag / Last-Modified kept in its item's memo); a 304 lists it with its known version, so the sync
+ * counts it unchanged without downloading or parsing it, and the crawl follows the links kept in
+ * the memo.
  */
 export class WebConnector implements Connector {
   readonly kind = 'web';
   readonly sourcePrefix: string;
   private readonly start: URL;
   private readonly fetched = new Map<string, Uint8Array | LoreError>();
+  /** Keys listed in this run (a page reached twice through redirects is listed once). */
+  private readonly listed = new Set<string>();
+  private known: ReadonlyMap<string, KnownItem> = new Map();
 
   constructor(private readonly options: WebConnectorOptions) {
     this.start = new URL(options.settings.url);
     this.start.hash = '';
     this.sourcePrefix = scopeOf(this.start);
+  }
+
+  recall(known: ReadonlyMap<string, KnownItem>): void {
+    this.known = known;
   }
 
   async list(_cursor?: string, signal?: AbortSignal): Promise<ConnectorPage> {
@@ -59,7 +82,7 @@ export class WebConnector implements Connector {
       if (!robots.allowed(next.url)) continue;
       const wait = last + delayMs - Date.now();
       if (items.length > 0 && wait > 0) await sleep(wait, signal);
-      const page = await this.fetchPage(next.url, signal);
+      const page = await this.fetchPage(next.url, next.depth < depth, signal);
       last = Date.now();
       if (!page) continue;
       const failure = this.fetched.get(page.item.key);
@@ -76,27 +99,57 @@ export class WebConnector implements Connector {
     return { items };
   }
 
-  async read(item: ConnectorItem): Promise<Uint8Array> {
+  async read(item: ConnectorItem, signal?: AbortSignal): Promise<Uint8Array> {
     const bytes = this.fetched.get(item.key);
     if (bytes instanceof LoreError) throw bytes;
-    if (!bytes)
-      throw new LoreError('connector_failed', `${this.sourcePrefix}${item.key}: not fetched in this run`);
-    return bytes;
+    if (bytes) return bytes;
+    // Answered 304 but its document is gone (deleted by hand): fetch it in full.
+    const url = this.sourcePrefix + item.key;
+    const result = await this.options.fetcher.fetch({ url, ...(signal ? { signal } : {}) });
+    if (result.status !== 'ok') throw new LoreError('connector_failed', `${url}: no longer served`);
+    return result.bytes;
   }
 
   /** One page as an item (undefined when gone or outside the scope after a redirect). */
   private async fetchPage(
     url: string,
+    needLinks: boolean,
     signal?: AbortSignal,
   ): Promise<{ item: ConnectorItem; links: string[] } | undefined> {
     const key = url.slice(this.sourcePrefix.length);
+    const known = this.known.get(key);
+    const memo = parseMemo(known?.memo);
+    // Conditional only when a 304 leaves nothing missing: the links, if the crawl goes on from here.
+    const conditional = known && memo && (!needLinks || memo.links || !isHtml(memo.contentType));
     try {
-      const result = await this.options.fetcher.fetch({ url, ...(signal ? { signal } : {}) });
-      if (result.status !== 'ok') return undefined;
+      const result = await this.options.fetcher.fetch({
+        url,
+        ...(conditional && memo.etag ? { etag: memo.etag } : {}),
+        ...(conditional && memo.lastModified ? { lastModified: memo.lastModified } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      if (result.status === 'gone') return undefined;
       if (!result.url.startsWith(this.sourcePrefix)) return undefined;
       const finalKey = result.url.slice(this.sourcePrefix.length);
-      if (this.fetched.has(finalKey)) return undefined;
+      if (this.listed.has(finalKey)) return undefined;
+      if (result.status === 'not-modified') {
+        const previous = this.known.get(finalKey);
+        if (!previous) return undefined;
+        this.listed.add(finalKey);
+        const kept = parseMemo(previous.memo);
+        return {
+          item: {
+            key: finalKey,
+            version: previous.version,
+            name: fileNameFor(result.url, kept?.contentType ?? 'text/html'),
+            ...(previous.memo ? { memo: previous.memo } : {}),
+          },
+          links: kept?.links ?? [],
+        };
+      }
+      this.listed.add(finalKey);
       this.fetched.set(finalKey, result.bytes);
+      const links = isHtml(result.contentType) ? this.linksOf(result.bytes, result.url) : [];
       const item: ConnectorItem = {
         key: finalKey,
         version: createHash('sha256').update(result.bytes).digest('hex'),
@@ -104,16 +157,52 @@ export class WebConnector implements Connector {
         size: result.bytes.byteLength,
         mediaType: result.contentType,
       };
-      if (!htmlTypes.has(result.contentType)) return { item, links: [] };
-      const { links, nofollow } = pageLinks(Buffer.from(result.bytes).toString('utf8'), result.url);
-      return { item, links: nofollow ? [] : links };
+      const itemMemo = memoOf({
+        ...(result.etag ? { etag: result.etag } : {}),
+        ...(result.lastModified ? { lastModified: result.lastModified } : {}),
+        contentType: result.contentType,
+        ...(isHtml(result.contentType) ? { links } : {}),
+      });
+      if (itemMemo) item.memo = itemMemo;
+      return { item, links };
     } catch (error) {
       const loreError = toLoreError(error, 'provider_error');
-      if (loreError.code === 'cancelled') throw loreError;
+      if (loreError.code === 'cancelled' || signal?.aborted) throw loreError;
       // Listed with a version that never matches, so the sync reports it failed and keeps the document.
+      this.listed.add(key);
       this.fetched.set(key, new LoreError(loreError.code, `${url}: ${loreError.message}`));
       return { item: { key, version: `failed:${Date.now()}`, name: key || this.start.hostname }, links: [] };
     }
+  }
+
+  /** The followed links of an HTML page inside this connector's scope (none with nofollow). */
+  private linksOf(bytes: Uint8Array, url: string): string[] {
+    const { links, nofollow } = pageLinks(Buffer.from(bytes).toString('utf8'), url);
+    if (nofollow) return [];
+    return [...new Set(links.filter((link) => link.startsWith(this.sourcePrefix)))];
+  }
+}
+
+function isHtml(contentType: string | undefined): boolean {
+  return contentType !== undefined && htmlTypes.has(contentType);
+}
+
+/** The memo's JSON; without links when they do not fit (the page is then fetched in full). */
+function memoOf(memo: PageMemo): string | undefined {
+  if (!memo.etag && !memo.lastModified) return undefined;
+  const text = JSON.stringify(memo);
+  if (text.length <= maxMemoChars) return text;
+  const { links: _dropped, ...rest } = memo;
+  return JSON.stringify(rest);
+}
+
+function parseMemo(text: string | undefined): PageMemo | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text) as PageMemo;
+    return typeof value === 'object' && value !== null ? value : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -32,6 +32,8 @@ export interface ConnectorRunRow {
   failed: number;
   failures: unknown;
   error: string | null;
+  /** From migration 9. */
+  cancel_requested_at?: string | Date | null;
 }
 
 /** Run fields that `updateRun` may change, and their columns. */
@@ -46,6 +48,7 @@ export const runColumns: Record<string, string> = {
   failed: 'failed',
   failures: 'failures',
   error: 'error',
+  cancelRequestedAt: 'cancel_requested_at',
 };
 
 /** The kind-specific part of a definition, stored as JSON in `settings`. */
@@ -87,5 +90,6 @@ export function toRun(row: ConnectorRunRow): ConnectorRun {
     failed: Number(row.failed),
     failures: (parse(row.failures) as ConnectorRun['failures']) ?? [],
     ...(row.error ? { error: row.error } : {}),
+    ...(row.cancel_requested_at ? { cancelRequestedAt: isoOf(row.cancel_requested_at) } : {}),
   };
 }

@@ -130,7 +130,7 @@ export function registerConnectors(program: Command, global: () => GlobalOptions
   connectors
     .command('run')
     .description(
-      'sync a connector now and wait for it (exit code 2 when items failed, 1 when the run failed)',
+      'sync a connector now and wait for it (exit code 2 when items failed, 1 when the run failed or was cancelled)',
     )
     .argument('<name>', 'connector name or id')
     .option('--json', 'print the run as JSON')
@@ -154,7 +154,20 @@ export function registerConnectors(program: Command, global: () => GlobalOptions
           process.stdout.write(`${describeRun(run)}\n`);
           for (const failure of run.failures) process.stdout.write(`✗ ${failure.key}: ${failure.message}\n`);
         }
-        process.exitCode = run.state === 'failed' ? 1 : run.failed > 0 ? 2 : 0;
+        process.exitCode = run.state === 'failed' || run.state === 'cancelled' ? 1 : run.failed > 0 ? 2 : 0;
+      });
+    });
+
+  connectors
+    .command('cancel')
+    .description(
+      'stop the running sync or crawl of a connector (the process running it stops within a second)',
+    )
+    .argument('<name>', 'connector name or id')
+    .action(async (name: string) => {
+      await withApp(global(), async (app) => {
+        const run = await app.connectorAdmin.cancel(localPrincipal, name);
+        process.stdout.write(`run ${run.id} of ${name} asked to stop; it ends cancelled, nothing removed\n`);
       });
     });
 

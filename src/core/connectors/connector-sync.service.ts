@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Connector, ConnectorItem } from '../../ports/connector.port.js';
+import type { Connector, ConnectorItem, KnownItem } from '../../ports/connector.port.js';
 import type { ConnectorStore } from '../../ports/connector-store.port.js';
 import type { Store } from '../../ports/store.port.js';
 import { LoreError, toLoreError } from '../errors.js';
@@ -21,6 +21,8 @@ export interface ConnectorSyncDependencies {
   maxItemBytes: number;
   /** A run still marked running after this long is taken for dead (its process crashed). */
   staleRunMs?: number;
+  /** How often a running run reads its record for a cancel asked from another process (1 s). */
+  cancelPollMs?: number;
   now?: () => Date;
 }
 
@@ -42,7 +44,21 @@ const progressWriteMs = 1_000;
  * a listing that fails ends the run without removing anything.
  */
 export class ConnectorSyncService {
+  /** Runs executing in this process, by run id: a cancel aborts them at once. */
+  private readonly running = new Map<string, AbortController>();
+
   constructor(private readonly deps: ConnectorSyncDependencies) {}
+
+  /**
+   * Stops a run executing in this process now (true) or leaves it to the record's cancel mark,
+   * which the process running it reads every `cancelPollMs` (false).
+   */
+  abort(runId: string): boolean {
+    const controller = this.running.get(runId);
+    if (!controller) return false;
+    controller.abort(cancelledError());
+    return true;
+  }
 
   /** Runs a connector now; undefined when a run of it is already in progress. */
   async run(definition: ConnectorDefinition, options: RunOptions): Promise<ConnectorRun | undefined> {
@@ -74,12 +90,28 @@ export class ConnectorSyncService {
     );
   }
 
-  /** Does the work of a started run and records its outcome; never throws for remote failures. */
+  /**
+   * Does the work of a started run and records its outcome; never throws for remote failures. A
+   * cancel (this process's `abort`, the record's cancel mark, or `options.signal`) stops it between
+   * two items or pages: the run ends `cancelled`, items done so far are kept, nothing is removed.
+   */
   async execute(
     definition: ConnectorDefinition,
     run: ConnectorRun,
     options: RunOptions,
   ): Promise<ConnectorRun> {
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    this.running.set(run.id, controller);
+    const watch = setInterval(() => {
+      this.deps.connectors.getRun(run.id).then(
+        (current) => {
+          if (current?.cancelRequestedAt) controller.abort(cancelledError());
+        },
+        () => undefined,
+      );
+    }, this.deps.cancelPollMs ?? 1_000);
+    watch.unref?.();
     const counts: ConnectorRunCounts = { seen: 0, added: 0, updated: 0, unchanged: 0, removed: 0, failed: 0 };
     const failures: ConnectorItemFailure[] = [];
     let lastWrite = 0;
@@ -99,38 +131,40 @@ export class ConnectorSyncService {
       if (!collection) {
         throw new LoreError('not_found', `connector ${definition.name}: its collection no longer exists`);
       }
-      await connector.open?.(options.signal);
       const versions = await this.deps.connectors.itemVersions(definition.id);
+      connector.recall?.(versions);
+      await connector.open?.(signal);
       const seen = new Set<string>();
       let cursor: string | undefined;
       do {
-        options.signal?.throwIfAborted();
-        const page = await connector.list(cursor, options.signal);
-        const changes = new Map<string, string | undefined>();
-        for (const item of page.items) {
-          if (seen.has(item.key)) continue;
-          seen.add(item.key);
-          counts.seen++;
-          const outcome = await this.syncItem(
-            connector,
-            definition,
-            item,
-            versions.get(item.key),
-            options.signal,
-          );
-          counts[outcome.status]++;
-          if (outcome.status === 'failed') {
-            failures.push({ key: item.key, code: outcome.error.code, message: outcome.error.message });
-            // Forget the version so the next run reads the item again.
-            if (versions.has(item.key)) changes.set(item.key, undefined);
-          } else if (versions.get(item.key) !== item.version) {
-            changes.set(item.key, item.version);
+        signal.throwIfAborted();
+        const page = await connector.list(cursor, signal);
+        const changes = new Map<string, KnownItem | undefined>();
+        try {
+          for (const item of page.items) {
+            signal.throwIfAborted();
+            if (seen.has(item.key)) continue;
+            seen.add(item.key);
+            counts.seen++;
+            const known = versions.get(item.key);
+            const outcome = await this.syncItem(connector, definition, item, known?.version, signal);
+            counts[outcome.status]++;
+            if (outcome.status === 'failed') {
+              failures.push({ key: item.key, code: outcome.error.code, message: outcome.error.message });
+              // Forget the version so the next run reads the item again.
+              if (known) changes.set(item.key, undefined);
+            } else if (known?.version !== item.version || known?.memo !== item.memo) {
+              changes.set(item.key, { version: item.version, ...(item.memo ? { memo: item.memo } : {}) });
+            }
+            await report(item);
           }
-          await report(item);
+        } finally {
+          // Items done before a cancel or a failure are kept as done.
+          await this.deps.connectors.saveItemVersions(definition.id, changes);
         }
-        await this.deps.connectors.saveItemVersions(definition.id, changes);
         cursor = page.cursor;
       } while (cursor);
+      signal.throwIfAborted();
       counts.removed = await this.removeGone(connector, definition, seen, versions);
       const finished = {
         ...counts,
@@ -142,17 +176,19 @@ export class ConnectorSyncService {
       options.onProgress?.({ ...counts });
       return { ...run, ...finished };
     } catch (error) {
-      const loreError = toLoreError(error, 'connector_failed');
-      const failed = {
+      const loreError = signal.aborted ? cancelledError() : toLoreError(error, 'connector_failed');
+      const ended = {
         ...counts,
-        state: 'failed' as const,
+        state: signal.aborted ? ('cancelled' as const) : ('failed' as const),
         finishedAt: this.now().toISOString(),
         failures: failures.slice(0, maxFailuresKept),
         error: `${loreError.code}: ${loreError.message}`,
       };
-      await this.deps.connectors.updateRun(run.id, failed);
-      return { ...run, ...failed };
+      await this.deps.connectors.updateRun(run.id, ended);
+      return { ...run, ...ended };
     } finally {
+      clearInterval(watch);
+      this.running.delete(run.id);
       await connector?.close?.().catch(() => undefined);
     }
   }
@@ -191,6 +227,7 @@ export class ConnectorSyncService {
       const loreError = toLoreError(error, 'connector_failed');
       // The database being gone is not this item's fault: end the run (nothing is removed).
       if (loreError.code === 'storage_unavailable' || loreError.code === 'cancelled') throw loreError;
+      if (signal?.aborted) throw cancelledError();
       const message = loreError.message.includes(item.name)
         ? loreError.message
         : `${item.name}: ${loreError.message}`;
@@ -203,7 +240,7 @@ export class ConnectorSyncService {
     connector: Connector,
     definition: ConnectorDefinition,
     seen: Set<string>,
-    versions: Map<string, string>,
+    versions: Map<string, KnownItem>,
   ): Promise<number> {
     let removed = 0;
     const prefix = connector.sourcePrefix;
@@ -222,6 +259,10 @@ export class ConnectorSyncService {
   private now(): Date {
     return this.deps.now?.() ?? new Date();
   }
+}
+
+function cancelledError(): LoreError {
+  return new LoreError('cancelled', 'the run was cancelled on request; nothing was removed');
 }
 
 function baseName(name: string): string {

@@ -50,7 +50,8 @@ export type ConnectorDefinition = ConnectorDefinitionSettings & {
   createdAt: string;
 };
 
-export type ConnectorRunState = 'running' | 'done' | 'failed';
+/** `cancelled`: stopped on request (`POST …/runs/current/cancel`); nothing was removed. */
+export type ConnectorRunState = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Counts of one run, updated as it goes. */
 export interface ConnectorRunCounts {
@@ -82,4 +83,6 @@ export interface ConnectorRun extends ConnectorRunCounts {
   failures: ConnectorItemFailure[];
   /** Why the whole run failed (listing failed, remote unreachable); nothing was removed then. */
   error?: string;
+  /** When a cancel was asked for (the running process stops at the next page or file). */
+  cancelRequestedAt?: string;
 }

@@ -151,6 +151,20 @@ export class ConnectorsService {
     return run;
   }
 
+  /**
+   * Asks the connector's running run to stop: this process's run stops at once, a run of another
+   * process at its next check of the record (within a second); it ends `cancelled` between two
+   * pages or files, keeps what it indexed and removes nothing. Returns the run as marked; throws
+   * `conflict` when no run is in progress.
+   */
+  async cancel(principal: Principal, idOrName: string): Promise<ConnectorRun> {
+    const connector = await this.find(principal, idOrName);
+    const run = await this.deps.connectors.requestCancel(connector.id, this.now().toISOString());
+    if (!run) throw new LoreError('conflict', `connector ${connector.name} has no run in progress to cancel`);
+    this.deps.sync.abort(run.id);
+    return run;
+  }
+
   /** Deletes a definition; with `purge`, also the documents it indexed. Returns documents removed. */
   async remove(principal: Principal, idOrName: string, options: { purge?: boolean } = {}): Promise<number> {
     const connector = await this.find(principal, idOrName);

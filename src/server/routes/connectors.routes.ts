@@ -43,7 +43,9 @@ const RunSchema = z
   .object({
     id: z.string(),
     connectorId: z.string(),
-    state: z.enum(['running', 'done', 'failed']),
+    state: z.enum(['running', 'done', 'failed', 'cancelled']).openapi({
+      description: '`cancelled`: stopped on request between two pages or files; nothing was removed',
+    }),
     trigger: z.string(),
     startedAt: z.string(),
     finishedAt: z.string().optional(),
@@ -55,6 +57,10 @@ const RunSchema = z
     failed: z.number(),
     failures: z.array(z.object({ key: z.string(), code: z.string(), message: z.string() })),
     error: z.string().optional(),
+    cancelRequestedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'Set once a cancel was asked for; the run then ends `cancelled`' }),
   })
   .openapi('ConnectorRun');
 const ConnectorSchema = z
@@ -108,6 +114,20 @@ const runNow = createRoute({
   request: { params: IdParam },
   responses: { 202: json(RunSchema, 'The started run'), 409: commonErrors[400], ...commonErrors },
 });
+const cancelRun = createRoute({
+  method: 'post',
+  path: '/api/v1/connectors/{id}/runs/current/cancel',
+  tags: ['connectors'],
+  summary:
+    'Cancel the running sync or crawl: it stops between two pages or files and ends `cancelled` (nothing removed); 409 when none runs',
+  security: signedIn,
+  request: { params: IdParam },
+  responses: {
+    202: json(RunSchema, 'The run, marked to stop (poll the connector until its state is cancelled)'),
+    409: commonErrors[400],
+    ...commonErrors,
+  },
+});
 const NewUrlSource = z
   .strictObject({
     url: z.string().min(1).max(2000).openapi({ description: 'Page or start page (http or https)' }),
@@ -153,7 +173,7 @@ function present(connector: ConnectorDefinition, runs: ConnectorRun[]): z.infer<
   return { ...connector, runs } as z.infer<typeof ConnectorSchema>;
 }
 
-/** Connectors: define, list, inspect runs, run now, delete; every call needs write access to the collection. */
+/** Connectors: define, list, inspect runs, run now, cancel, delete; every call needs write access to the collection. */
 export function registerConnectorRoutes(router: OpenAPIHono<AppEnv>, app: LoreApp): void {
   router.openapi(list, async (c) => {
     const principal = principalOf(c);
@@ -194,6 +214,13 @@ export function registerConnectorRoutes(router: OpenAPIHono<AppEnv>, app: LoreAp
     const principal = principalOf(c);
     requireScope(principal, 'write');
     const run = await app.connectorAdmin.runNow(principal, c.req.valid('param').id, { trigger: 'api' });
+    return c.json(run as z.infer<typeof RunSchema>, 202);
+  });
+
+  router.openapi(cancelRun, async (c) => {
+    const principal = principalOf(c);
+    requireScope(principal, 'write');
+    const run = await app.connectorAdmin.cancel(principal, c.req.valid('param').id);
     return c.json(run as z.infer<typeof RunSchema>, 202);
   });
 

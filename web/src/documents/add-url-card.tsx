@@ -50,13 +50,24 @@ export function urlSourceBody(form: AddUrlForm): { body: Body } | { problem: str
 /** What the card shows of a run (the REST `ConnectorRun`). */
 type RunView = Schemas['ConnectorRun'];
 
+const runWord: Record<RunView['state'], string> = {
+  running: 'Fetching…',
+  done: 'Done:',
+  failed: 'Failed:',
+  cancelled: 'Cancelled:',
+};
+
 /** "Add URL": fetch one page or crawl a site into a collection, optionally re-crawled on a schedule. */
 export function AddUrlCard({
   collections,
   onAdded,
+  onStarted,
 }: {
   collections: { id: string; name: string }[];
+  /** The run ended (its pages are documents now). */
   onAdded(): void;
+  /** The source was stored and its run started (the connectors card lists it, with Cancel). */
+  onStarted?(): void;
 }) {
   const [form, setForm] = useState<AddUrlForm>({
     url: '',
@@ -95,6 +106,7 @@ export function AddUrlCard({
     try {
       const reply = unwrap(await api.POST('/api/v1/sources/url', { body: checked.body }));
       setJob({ connectorId: reply.connector.id, runId: reply.run.id, run: reply.run });
+      onStarted?.();
     } catch (caught) {
       setError(errorText(caught));
     }
@@ -174,9 +186,8 @@ export function AddUrlCard({
       <ErrorNote>{error}</ErrorNote>
       {run && (
         <p className="hint" data-testid="add-url-status">
-          {run.state === 'running' ? 'Fetching…' : run.state === 'done' ? 'Done:' : 'Failed:'} {run.seen}{' '}
-          pages, {run.added} added, {run.updated} updated, {run.unchanged} unchanged, {run.removed} removed,{' '}
-          {run.failed} failed{run.error ? ` (${run.error})` : ''}
+          {runWord[run.state]} {run.seen} pages, {run.added} added, {run.updated} updated, {run.unchanged}{' '}
+          unchanged, {run.removed} removed, {run.failed} failed{run.error ? ` (${run.error})` : ''}
         </p>
       )}
     </div>

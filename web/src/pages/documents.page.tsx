@@ -26,6 +26,8 @@ export function DocumentsPage() {
   const [target, setTarget] = useState('');
   const [preview, setPreview] = useState<LoreDocument>();
   const [actionError, setActionError] = useState<string>();
+  /** Bumped when Add URL made a web connector, so the connectors card lists it. */
+  const [connectorsRound, setConnectorsRound] = useState(0);
 
   const start = (files: File[]) => {
     if (files.length === 0) return;
@@ -59,6 +61,7 @@ export function DocumentsPage() {
   }
 
   const nameOf = new Map((collections.data ?? []).map((collection) => [collection.id, collection.name]));
+  const editable = (collections.data ?? []).filter((collection) => collection.permission !== 'reader');
   return (
     <section className="page">
       <div className="page-head">
@@ -90,11 +93,20 @@ export function DocumentsPage() {
       </div>
 
       <AddUrlCard
-        collections={(collections.data ?? []).filter((collection) => collection.permission !== 'reader')}
-        onAdded={documents.reload}
+        collections={editable}
+        onStarted={() => setConnectorsRound((n) => n + 1)}
+        onAdded={() => {
+          documents.reload();
+          setConnectorsRound((n) => n + 1);
+        }}
       />
 
-      <ConnectorsCard nameOf={nameOf} onSynced={documents.reload} />
+      <ConnectorsCard
+        nameOf={nameOf}
+        collections={editable}
+        refresh={connectorsRound}
+        onSynced={documents.reload}
+      />
 
       <div className="list-head">
         <h2>Indexed documents</h2>

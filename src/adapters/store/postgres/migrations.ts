@@ -391,6 +391,18 @@ export const pgMigrations: readonly PgMigration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'connector runs can be cancelled; items keep the remote validators',
+    sql: `
+      ALTER TABLE connector_runs DROP CONSTRAINT IF EXISTS connector_runs_state_check;
+      ALTER TABLE connector_runs ADD CONSTRAINT connector_runs_state_check
+        CHECK (state IN ('running', 'done', 'failed', 'cancelled'));
+      ALTER TABLE connector_runs ADD COLUMN cancel_requested_at timestamptz;
+      -- What the adapter keeps about an item between runs (web: ETag, Last-Modified, links), JSON.
+      ALTER TABLE connector_items ADD COLUMN memo text;
+    `,
+  },
+  {
     version: 10,
     name: 'the change log keeps the terms of deleted chunks',
     // As the embedded schema's version 5: an API replica keeping the BM25 index in memory

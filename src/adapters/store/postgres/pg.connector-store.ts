@@ -1,5 +1,6 @@
 import type { ConnectorDefinition, ConnectorRun } from '../../../core/connectors/connector.records.js';
 import { LoreError } from '../../../core/errors.js';
+import type { KnownItem } from '../../../ports/connector.port.js';
 import type { ConnectorStore } from '../../../ports/connector-store.port.js';
 import {
   type ConnectorRow,
@@ -105,6 +106,15 @@ export class PgConnectorStore implements ConnectorStore {
     return result.rows[0] ? toRun(result.rows[0]) : undefined;
   }
 
+  async requestCancel(connectorId: string, at: string): Promise<ConnectorRun | undefined> {
+    const result = await this.pool.query<ConnectorRunRow>(
+      `UPDATE connector_runs SET cancel_requested_at = coalesce(cancel_requested_at, $1)
+       WHERE connector_id = $2 AND state = 'running' RETURNING *`,
+      [at, connectorId],
+    );
+    return result.rows[0] ? toRun(result.rows[0]) : undefined;
+  }
+
   async listRuns(connectorId: string, limit: number): Promise<ConnectorRun[]> {
     const result = await this.pool.query<ConnectorRunRow>(
       'SELECT * FROM connector_runs WHERE connector_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2',
@@ -113,25 +123,32 @@ export class PgConnectorStore implements ConnectorStore {
     return result.rows.map(toRun);
   }
 
-  async itemVersions(connectorId: string): Promise<Map<string, string>> {
-    const result = await this.pool.query<{ key: string; version: string }>(
-      'SELECT key, version FROM connector_items WHERE connector_id = $1',
+  async itemVersions(connectorId: string): Promise<Map<string, KnownItem>> {
+    const result = await this.pool.query<{ key: string; version: string; memo: string | null }>(
+      'SELECT key, version, memo FROM connector_items WHERE connector_id = $1',
       [connectorId],
     );
-    return new Map(result.rows.map((row) => [row.key, row.version]));
+    return new Map(
+      result.rows.map((row) => [row.key, { version: row.version, ...(row.memo ? { memo: row.memo } : {}) }]),
+    );
   }
 
-  async saveItemVersions(connectorId: string, changes: Map<string, string | undefined>): Promise<void> {
+  async saveItemVersions(connectorId: string, changes: Map<string, KnownItem | undefined>): Promise<void> {
     if (changes.size === 0) return;
-    const upserts = [...changes].filter((entry): entry is [string, string] => entry[1] !== undefined);
-    const removals = [...changes].filter(([, version]) => version === undefined).map(([key]) => key);
+    const upserts = [...changes].filter((entry): entry is [string, KnownItem] => entry[1] !== undefined);
+    const removals = [...changes].filter(([, item]) => item === undefined).map(([key]) => key);
     await inTransaction(this.pool, async (client) => {
       if (upserts.length > 0) {
         await client.query(
-          `INSERT INTO connector_items (connector_id, key, version)
-           SELECT $1, key, version FROM unnest($2::text[], $3::text[]) AS item(key, version)
-           ON CONFLICT (connector_id, key) DO UPDATE SET version = excluded.version`,
-          [connectorId, upserts.map(([key]) => key), upserts.map(([, version]) => version)],
+          `INSERT INTO connector_items (connector_id, key, version, memo)
+           SELECT $1, key, version, memo FROM unnest($2::text[], $3::text[], $4::text[]) AS item(key, version, memo)
+           ON CONFLICT (connector_id, key) DO UPDATE SET version = excluded.version, memo = excluded.memo`,
+          [
+            connectorId,
+            upserts.map(([key]) => key),
+            upserts.map(([, item]) => item.version),
+            upserts.map(([, item]) => item.memo ?? null),
+          ],
         );
       }
       if (removals.length > 0) {

@@ -340,6 +340,39 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    name: 'connector runs can be cancelled; items keep the remote validators',
+    sql: `
+      -- SQLite cannot change a CHECK constraint in place: the runs table is rebuilt with 'cancelled'.
+      CREATE TABLE connector_runs_v9 (
+        id TEXT PRIMARY KEY,
+        connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'cancelled')),
+        trigger TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        seen INTEGER NOT NULL DEFAULT 0,
+        added INTEGER NOT NULL DEFAULT 0,
+        updated INTEGER NOT NULL DEFAULT 0,
+        unchanged INTEGER NOT NULL DEFAULT 0,
+        removed INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0,
+        failures TEXT NOT NULL DEFAULT '[]',
+        error TEXT,
+        cancel_requested_at TEXT
+      );
+      INSERT INTO connector_runs_v9 (id, connector_id, state, trigger, started_at, finished_at, seen, added,
+        updated, unchanged, removed, failed, failures, error)
+        SELECT id, connector_id, state, trigger, started_at, finished_at, seen, added, updated, unchanged,
+          removed, failed, failures, error FROM connector_runs;
+      DROP TABLE connector_runs;
+      ALTER TABLE connector_runs_v9 RENAME TO connector_runs;
+      CREATE INDEX connector_runs_by_connector ON connector_runs(connector_id, started_at);
+      -- What the adapter keeps about an item between runs (web: ETag, Last-Modified, links), JSON.
+      ALTER TABLE connector_items ADD COLUMN memo TEXT;
+    `,
+  },
+  {
     version: 10,
     name: 'the change log keeps the terms of deleted chunks (PostgreSQL; here since version 5)',
     // Nothing to change in the embedded schema: the version keeps both backends numbered alike.

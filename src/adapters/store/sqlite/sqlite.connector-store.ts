@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConnectorDefinition, ConnectorRun } from '../../../core/connectors/connector.records.js';
 import { LoreError } from '../../../core/errors.js';
+import type { KnownItem } from '../../../ports/connector.port.js';
 import type { ConnectorStore } from '../../../ports/connector-store.port.js';
 import {
   type ConnectorRow,
@@ -11,7 +12,7 @@ import {
   toRun,
 } from '../connector-rows.js';
 
-/** Connector definitions, runs and item versions (migration 7). */
+/** Connector definitions, runs and item versions (migrations 7 and 9). */
 export class SqliteConnectorStore implements ConnectorStore {
   constructor(private readonly db: Database) {}
 
@@ -112,6 +113,16 @@ export class SqliteConnectorStore implements ConnectorStore {
     return row ? toRun(row) : undefined;
   }
 
+  async requestCancel(connectorId: string, at: string): Promise<ConnectorRun | undefined> {
+    const row = this.db
+      .prepare(
+        `UPDATE connector_runs SET cancel_requested_at = coalesce(cancel_requested_at, ?)
+         WHERE connector_id = ? AND state = 'running' RETURNING *`,
+      )
+      .get(at, connectorId) as ConnectorRunRow | undefined;
+    return row ? toRun(row) : undefined;
+  }
+
   async listRuns(connectorId: string, limit: number): Promise<ConnectorRun[]> {
     const rows = this.db
       .prepare(
@@ -121,25 +132,27 @@ export class SqliteConnectorStore implements ConnectorStore {
     return rows.map(toRun);
   }
 
-  async itemVersions(connectorId: string): Promise<Map<string, string>> {
+  async itemVersions(connectorId: string): Promise<Map<string, KnownItem>> {
     const rows = this.db
-      .prepare('SELECT key, version FROM connector_items WHERE connector_id = ?')
-      .all(connectorId) as { key: string; version: string }[];
-    return new Map(rows.map((row) => [row.key, row.version]));
+      .prepare('SELECT key, version, memo FROM connector_items WHERE connector_id = ?')
+      .all(connectorId) as { key: string; version: string; memo: string | null }[];
+    return new Map(
+      rows.map((row) => [row.key, { version: row.version, ...(row.memo ? { memo: row.memo } : {}) }]),
+    );
   }
 
-  async saveItemVersions(connectorId: string, changes: Map<string, string | undefined>): Promise<void> {
+  async saveItemVersions(connectorId: string, changes: Map<string, KnownItem | undefined>): Promise<void> {
     if (changes.size === 0) return;
     const upsert = this.db.prepare(
-      `INSERT INTO connector_items (connector_id, key, version) VALUES (?, ?, ?)
-       ON CONFLICT (connector_id, key) DO UPDATE SET version = excluded.version`,
+      `INSERT INTO connector_items (connector_id, key, version, memo) VALUES (?, ?, ?, ?)
+       ON CONFLICT (connector_id, key) DO UPDATE SET version = excluded.version, memo = excluded.memo`,
     );
     const remove = this.db.prepare('DELETE FROM connector_items WHERE connector_id = ? AND key = ?');
     this.db
       .transaction(() => {
-        for (const [key, version] of changes) {
-          if (version === undefined) remove.run(connectorId, key);
-          else upsert.run(connectorId, key, version);
+        for (const [key, item] of changes) {
+          if (item === undefined) remove.run(connectorId, key);
+          else upsert.run(connectorId, key, item.version, item.memo ?? null);
         }
       })
       .immediate();
