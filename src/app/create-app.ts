@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import type { SiteCrawler } from '../adapters/web/site-crawler.js';
@@ -13,7 +14,6 @@ import { IngestService } from '../core/ingest/ingest.service.js';
 import { CollectionDenseRoutes } from '../core/search/collection-dense-routes.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { type SearchDependencies, SearchService } from '../core/search/search.service.js';
-import { VectorIndex } from '../core/search/vector-index.js';
 import { TableAnswerService } from '../core/tables/table-answer.service.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
@@ -34,6 +34,8 @@ import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
 import { connectorOpener } from './connectors.js';
+import { embeddedDense } from './dense-wiring.js';
+import { createLogger, type Logger } from './logger.js';
 import { wireModels } from './model-wiring.js';
 import { openStorage } from './storage.js';
 import { webFetcher, wireWebSources } from './web-sources.js';
@@ -92,6 +94,8 @@ export interface CreateAppOptions {
   /** Replace the configured providers (tests, evaluation). */
   embedder?: Embedder | null;
   languageModel?: LanguageModel | null;
+  /** Where the app's own components log (the embedded vector index); JSON on stderr when absent. */
+  logger?: Logger;
 }
 
 /** The composition root: builds the embedded adapters and the use-cases over them. */
@@ -174,7 +178,10 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     fieldWeights: { title: config.bm25TitleWeight, body: 1 },
   };
   const lexical = storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
-  const denseIndexFor = (of: Embedder) => storage.denseRetriever?.(of) ?? new VectorIndex(store, of);
+  // PostgreSQL ranks with pgvector; the embedded store with the HNSW files or the exact scan.
+  const logger = options.logger ?? createLogger(config, pino.destination(2));
+  const embedded = storage.denseRetriever ? undefined : await embeddedDense(config, store, logger);
+  const denseIndexFor = (of: Embedder) => storage.denseRetriever?.(of) ?? embedded!.indexFor(of);
   const search = new SearchService({
     store,
     lexical,
@@ -230,6 +237,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     tables: storage.tables,
     async close() {
       await parsing.close();
+      await embedded?.close();
       await storage.close();
     },
   };

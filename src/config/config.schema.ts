@@ -152,6 +152,12 @@ export const configSchema = z.object({
     .default(0.2)
     .describe('LORE_BM25_TITLE_WEIGHT: weight of the title field'),
   rrfK: integer(1, 1000).default(60).describe('LORE_RRF_K: reciprocal rank fusion constant'),
+  vectorIndex: z
+    .enum(['hnsw', 'exact'])
+    .default('hnsw')
+    .describe(
+      'LORE_VECTOR_INDEX: embedded dense index: `hnsw` (usearch, saved in `<dataDir>/vectors/`, exact scan for restrictive filters) or `exact` (flat scan); PostgreSQL uses pgvector either way',
+    ),
   lexicalWeight: z.coerce
     .number()
     .min(0)
@@ -289,6 +295,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   bm25B: ['LORE_BM25_B'],
   bm25TitleWeight: ['LORE_BM25_TITLE_WEIGHT'],
   rrfK: ['LORE_RRF_K'],
+  vectorIndex: ['LORE_VECTOR_INDEX'],
   lexicalWeight: ['LORE_LEXICAL_WEIGHT'],
   denseWeight: ['LORE_DENSE_WEIGHT'],
   embedder: ['LORE_EMBEDDER'],

@@ -1,8 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { LoreError } from '../../core/errors.js';
-import type { AnnHit, AnnIndex, AnnManifest } from '../../ports/vector-index.port.js';
+import type { AnnHit, AnnIndex, AnnIndexFiles, AnnManifest } from '../../ports/vector-index.port.js';
 
 /** Oversampling of a filtered query: asks for k × this, doubling up to `MAX_OVERSAMPLE`. */
 const OVERSAMPLE = 4;
@@ -108,6 +119,9 @@ export class UsearchAnnIndex implements AnnIndex {
     const keys = new Int32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
     if (keys.length !== manifest.rowCount) return undefined;
     if (manifest.rowCount > 0) {
+      // usearch 2.25.3 crashes the process (SIGSEGV) on a short or garbage file instead of throwing:
+      // load only a file of the size written whose header names the rows and dimension expected.
+      if (!looksLikeIndex(paths.index, manifest, dimension)) return undefined;
       try {
         opened.index.load(paths.index);
       } catch {
@@ -144,6 +158,25 @@ export class UsearchAnnIndex implements AnnIndex {
     this.rows.add(rowId);
   }
 
+  addBatch(rowIds: Int32Array, matrix: Float32Array): void {
+    if (matrix.length !== rowIds.length * this.dimension) {
+      throw new LoreError(
+        'invalid_request',
+        `vector index ${this.generation}: ${matrix.length} values for ${rowIds.length} rows of dimension ${this.dimension}`,
+      );
+    }
+    if (rowIds.length === 0) return;
+    const replaced = rowIds.filter((rowId) => this.rows.has(rowId));
+    if (replaced.length > 0) this.index.remove(BigUint64Array.from(replaced, (rowId) => BigInt(rowId)));
+    // threads = 0: usearch uses every core for a batch.
+    this.index.add(
+      BigUint64Array.from(rowIds, (rowId) => BigInt(rowId)),
+      matrix,
+      0,
+    );
+    for (const rowId of rowIds) this.rows.add(rowId);
+  }
+
   remove(rowId: number): void {
     if (!this.rows.delete(rowId)) return;
     this.index.remove(BigInt(rowId));
@@ -170,9 +203,11 @@ export class UsearchAnnIndex implements AnnIndex {
     const paths = pathsOf(this.folder, this.generation);
     // A stale manifest must not describe the files while they are replaced.
     rmSync(paths.manifest, { force: true });
+    let indexBytes = 0;
     if (this.rows.size > 0) {
       const temporary = `${paths.index}.tmp-${process.pid}`;
       this.index.save(temporary);
+      indexBytes = statSync(temporary).size;
       renameSync(temporary, paths.index);
     } else {
       rmSync(paths.index, { force: true });
@@ -185,7 +220,47 @@ export class UsearchAnnIndex implements AnnIndex {
       rowCount: this.rows.size,
       changeToken,
       savedAt: new Date().toISOString(),
+      indexBytes,
     };
     writeAtomically(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   }
+}
+
+/**
+ * True when the index file has the size the manifest recorded and starts with the header usearch
+ * writes (slot count, then bytes per vector, as little-endian 32-bit integers).
+ */
+function looksLikeIndex(path: string, manifest: AnnManifest, dimension: number): boolean {
+  try {
+    if (manifest.indexBytes === undefined || statSync(path).size !== manifest.indexBytes) return false;
+    const header = Buffer.alloc(8);
+    const fd = openSync(path, 'r');
+    try {
+      if (readSync(fd, header, 0, 8, 0) !== 8) return false;
+    } finally {
+      closeSync(fd);
+    }
+    // Removed rows keep their slots until the graph is compacted: the header counts slots.
+    return header.readUInt32LE(0) >= manifest.rowCount && header.readUInt32LE(4) === dimension * 4;
+  } catch {
+    return false;
+  }
+}
+
+/** The indexes of one folder (`<dataDir>/vectors/`), one generation per embedder id. */
+export function usearchAnnFiles(folder: string): AnnIndexFiles {
+  return {
+    open(embedderId, dimension) {
+      const manifest = UsearchAnnIndex.manifest(folder, embedderId);
+      if (!manifest) {
+        const { manifest: path } = pathsOf(folder, embedderId);
+        return { unusable: existsSync(path) ? 'corrupt' : 'missing' };
+      }
+      if (manifest.embedderId !== embedderId || manifest.dimension !== dimension) {
+        return { unusable: 'other-embedder' };
+      }
+      return UsearchAnnIndex.open(folder, embedderId, embedderId, dimension) ?? { unusable: 'corrupt' };
+    },
+    create: (embedderId, dimension) => UsearchAnnIndex.create(folder, embedderId, embedderId, dimension),
+  };
 }

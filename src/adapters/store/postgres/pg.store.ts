@@ -8,13 +8,17 @@ import type {
   DocumentListQuery,
   DocumentWrite,
   Store,
+  VectorOwners,
+  VectorRows,
 } from '../../../ports/store.port.js';
 import { inTransaction, type PgPool } from './database.js';
 import { deleteDocumentRows, writeDocumentRows } from './pg-document-writer.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
+  readVectorOwners,
   readVectors,
+  readVectorsOf,
   removeVectors,
   writeVectors,
 } from './pg-index-feed.js';
@@ -227,6 +231,14 @@ export class PgStore implements Store {
     embedderId: string,
   ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
     return readVectors(this.pool, embedderId);
+  }
+
+  async loadVectorsOf(embedderId: string, rowIds: readonly number[]): Promise<VectorRows> {
+    return readVectorsOf(this.pool, embedderId, rowIds);
+  }
+
+  async vectorOwners(embedderId: string): Promise<VectorOwners> {
+    return readVectorOwners(this.pool, embedderId);
   }
 
   async chunksMissingVectors(

@@ -8,6 +8,8 @@ import type {
   DocumentListQuery,
   DocumentWrite,
   Store,
+  VectorOwners,
+  VectorRows,
 } from '../../../ports/store.port.js';
 import type { SqliteDatabase } from './database.js';
 import {
@@ -25,7 +27,9 @@ import { writeTablesSqlite } from './sqlite.table-store.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
+  readVectorOwners,
   readVectors,
+  readVectorsOf,
   writeVectors,
 } from './sqlite-index-feed.js';
 
@@ -312,6 +316,14 @@ export class SqliteStore implements Store {
     embedderId: string,
   ): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }> {
     return readVectors(this.db, embedderId);
+  }
+
+  async loadVectorsOf(embedderId: string, rowIds: readonly number[]): Promise<VectorRows> {
+    return readVectorsOf(this.db, embedderId, rowIds);
+  }
+
+  async vectorOwners(embedderId: string): Promise<VectorOwners> {
+    return readVectorOwners(this.db, embedderId);
   }
 
   async chunksMissingVectors(
