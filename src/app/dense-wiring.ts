@@ -31,17 +31,19 @@ export async function embeddedDense(
   if (!files) {
     return { kind: 'exact', indexFor: (embedder) => new VectorIndex(store, embedder), close: async () => {} };
   }
-  const indexes = new Map<Embedder, AnnVectorIndex>();
+  // A generation-following embedder (it has `pin`) by identity, a fixed one by id.
+  const indexes = new Map<Embedder | string, AnnVectorIndex>();
+  const keyOf = (embedder: Embedder) => (embedder.pin ? embedder : embedder.id);
   return {
     kind: 'hnsw',
     indexFor(embedder) {
-      const existing = indexes.get(embedder);
+      const existing = indexes.get(keyOf(embedder));
       if (existing) {
         existing.recheck();
         return existing;
       }
       const index = new AnnVectorIndex({ store, embedder, files, log });
-      indexes.set(embedder, index);
+      indexes.set(keyOf(embedder), index);
       return index;
     },
     async close() {
