@@ -22,12 +22,14 @@ export interface EmbeddedDense {
  * the existing one re-checks its rows against the Store instead of loading a second copy.
  */
 export async function embeddedDense(
-  config: Pick<LoreConfig, 'dataDir' | 'vectorIndex'>,
+  config: Pick<LoreConfig, 'dataDir' | 'vectorIndex'> & Partial<Pick<LoreConfig, 'vectorIndexEfSearch'>>,
   store: Store,
   log: IndexLog,
 ): Promise<EmbeddedDense> {
   const files =
-    config.vectorIndex === 'hnsw' ? await usearchFiles(join(config.dataDir, 'vectors'), log) : undefined;
+    config.vectorIndex === 'hnsw'
+      ? await usearchFiles(join(config.dataDir, 'vectors'), config.vectorIndexEfSearch ?? 0, log)
+      : undefined;
   if (!files) {
     return { kind: 'exact', indexFor: (embedder) => new VectorIndex(store, embedder), close: async () => {} };
   }
@@ -61,10 +63,14 @@ export async function embeddedDense(
   };
 }
 
-async function usearchFiles(folder: string, log: IndexLog): Promise<AnnIndexFiles | undefined> {
+async function usearchFiles(
+  folder: string,
+  expansionSearch: number,
+  log: IndexLog,
+): Promise<AnnIndexFiles | undefined> {
   try {
     const { usearchAnnFiles } = await import('../adapters/vector/usearch-ann-index.js');
-    return usearchAnnFiles(folder);
+    return usearchAnnFiles(folder, expansionSearch);
   } catch (error) {
     log.warn(
       { err: error instanceof Error ? error.message : String(error) },

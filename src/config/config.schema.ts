@@ -152,6 +152,11 @@ export const configSchema = z.object({
     .default(0.2)
     .describe('LORE_BM25_TITLE_WEIGHT: weight of the title field'),
   rrfK: integer(1, 1000).default(60).describe('LORE_RRF_K: reciprocal rank fusion constant'),
+  vectorIndexEfSearch: integer(0, 4096)
+    .default(0)
+    .describe(
+      'LORE_VECTOR_INDEX_EF_SEARCH: embedded HNSW candidate list per search (0: usearch default 64; larger: better recall, slower)',
+    ),
   vectorIndex: z
     .enum(['hnsw', 'exact'])
     .default('hnsw')
@@ -296,6 +301,7 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   bm25TitleWeight: ['LORE_BM25_TITLE_WEIGHT'],
   rrfK: ['LORE_RRF_K'],
   vectorIndex: ['LORE_VECTOR_INDEX'],
+  vectorIndexEfSearch: ['LORE_VECTOR_INDEX_EF_SEARCH'],
   lexicalWeight: ['LORE_LEXICAL_WEIGHT'],
   denseWeight: ['LORE_DENSE_WEIGHT'],
   embedder: ['LORE_EMBEDDER'],

@@ -53,31 +53,39 @@ export class UsearchAnnIndex implements AnnIndex {
     private readonly folder: string,
     private readonly generation: string,
     private readonly embedderId: string,
+    expansionSearch = 0,
   ) {
-    this.index = UsearchAnnIndex.empty(dimension);
+    this.index = UsearchAnnIndex.empty(dimension, expansionSearch);
   }
 
-  private static empty(dimension: number): Index {
+  /** `expansionSearch` 0 is usearch's default (64); larger finds more of the true neighbours, slower. */
+  private static empty(dimension: number, expansionSearch: number): Index {
     return new Index({
       dimensions: dimension,
       metric: MetricKind.Cos,
       quantization: ScalarKind.F32,
       connectivity: 0,
       expansion_add: 0,
-      expansion_search: 0,
+      expansion_search: expansionSearch,
       multi: false,
     });
   }
 
   /** A new, empty index for a generation (nothing is written until `save`). */
-  static create(folder: string, generation: string, embedderId: string, dimension: number): UsearchAnnIndex {
+  static create(
+    folder: string,
+    generation: string,
+    embedderId: string,
+    dimension: number,
+    expansionSearch = 0,
+  ): UsearchAnnIndex {
     if (!Number.isInteger(dimension) || dimension <= 0) {
       throw new LoreError(
         'invalid_request',
         `vector index ${generation}: dimension ${dimension} is not a positive integer`,
       );
     }
-    return new UsearchAnnIndex(dimension, folder, generation, embedderId);
+    return new UsearchAnnIndex(dimension, folder, generation, embedderId, expansionSearch);
   }
 
   /** The saved manifest of a generation, or undefined when there is none or it is unreadable. */
@@ -109,12 +117,13 @@ export class UsearchAnnIndex implements AnnIndex {
     generation: string,
     embedderId: string,
     dimension: number,
+    expansionSearch = 0,
   ): { index: UsearchAnnIndex; manifest: AnnManifest } | undefined {
     const manifest = UsearchAnnIndex.manifest(folder, generation);
     if (!manifest || manifest.embedderId !== embedderId || manifest.dimension !== dimension) return undefined;
     const paths = pathsOf(folder, generation);
     if (!existsSync(paths.index) || !existsSync(paths.keys)) return undefined;
-    const opened = new UsearchAnnIndex(dimension, folder, generation, embedderId);
+    const opened = new UsearchAnnIndex(dimension, folder, generation, embedderId, expansionSearch);
     const bytes = readFileSync(paths.keys);
     const keys = new Int32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
     if (keys.length !== manifest.rowCount) return undefined;
@@ -248,7 +257,7 @@ function looksLikeIndex(path: string, manifest: AnnManifest, dimension: number):
 }
 
 /** The indexes of one folder (`<dataDir>/vectors/`), one generation per embedder id. */
-export function usearchAnnFiles(folder: string): AnnIndexFiles {
+export function usearchAnnFiles(folder: string, expansionSearch = 0): AnnIndexFiles {
   return {
     open(embedderId, dimension) {
       const manifest = UsearchAnnIndex.manifest(folder, embedderId);
@@ -259,8 +268,13 @@ export function usearchAnnFiles(folder: string): AnnIndexFiles {
       if (manifest.embedderId !== embedderId || manifest.dimension !== dimension) {
         return { unusable: 'other-embedder' };
       }
-      return UsearchAnnIndex.open(folder, embedderId, embedderId, dimension) ?? { unusable: 'corrupt' };
+      return (
+        UsearchAnnIndex.open(folder, embedderId, embedderId, dimension, expansionSearch) ?? {
+          unusable: 'corrupt',
+        }
+      );
     },
-    create: (embedderId, dimension) => UsearchAnnIndex.create(folder, embedderId, embedderId, dimension),
+    create: (embedderId, dimension) =>
+      UsearchAnnIndex.create(folder, embedderId, embedderId, dimension, expansionSearch),
   };
 }
