@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import { StructureChunker } from '../adapters/chunk/structure.chunker.js';
 import { SandboxedParser } from '../adapters/parse/sandboxed.parser.js';
 import type { OpenSearchEngine } from '../adapters/search/opensearch/opensearch-engine.js';
@@ -18,7 +19,6 @@ import { IngestService } from '../core/ingest/ingest.service.js';
 import { CollectionDenseRoutes } from '../core/search/collection-dense-routes.js';
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { type SearchDependencies, SearchService } from '../core/search/search.service.js';
-import { VectorIndex } from '../core/search/vector-index.js';
 import { TableAnswerService } from '../core/tables/table-answer.service.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
@@ -39,6 +39,8 @@ import type { DatabaseSnapshots } from '../ports/snapshot.port.js';
 import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
 import { connectorOpener } from './connectors.js';
+import { embeddedDense } from './dense-wiring.js';
+import { createLogger, type Logger } from './logger.js';
 import { wireModels } from './model-wiring.js';
 import { openSearchEngine } from './search-engine.js';
 import { openStorage } from './storage.js';
@@ -108,6 +110,8 @@ export interface CreateAppOptions {
   /** Replace the configured providers (tests, evaluation). */
   embedder?: Embedder | null;
   languageModel?: LanguageModel | null;
+  /** Where the app's own components log (the embedded vector index); JSON on stderr when absent. */
+  logger?: Logger;
 }
 
 /** The composition root: builds the embedded adapters and the use-cases over them. */
@@ -214,8 +218,13 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
   };
   const searchEngine = openSearchEngine(config, store, bm25, () => embedder);
   const lexical = searchEngine?.lexical ?? storage.lexicalRetriever?.(bm25) ?? new LexicalIndex(store, bm25);
+  // OpenSearch when LORE_SEARCH_URL is set; else PostgreSQL ranks with pgvector, the embedded store
+  // with the HNSW files or the exact scan.
+  const logger = options.logger ?? createLogger(config, pino.destination(2));
+  const embedded =
+    searchEngine || storage.denseRetriever ? undefined : await embeddedDense(config, store, logger);
   const denseIndexFor = (of: Embedder) =>
-    searchEngine?.dense(of) ?? storage.denseRetriever?.(of) ?? new VectorIndex(store, of);
+    searchEngine?.dense(of) ?? storage.denseRetriever?.(of) ?? embedded!.indexFor(of);
   const search = new SearchService({
     store,
     lexical,
@@ -277,6 +286,7 @@ export async function createApp(config: LoreConfig, options: CreateAppOptions = 
     async close() {
       await parsing.close();
       await searchEngine?.close();
+      await embedded?.close();
       await storage.close();
     },
   };

@@ -170,6 +170,22 @@ export const configSchema = z.object({
     .default(0.2)
     .describe('LORE_BM25_TITLE_WEIGHT: weight of the title field'),
   rrfK: integer(1, 1000).default(60).describe('LORE_RRF_K: reciprocal rank fusion constant'),
+  vectorIndexEfSearch: integer(0, 4096)
+    .default(0)
+    .describe(
+      'LORE_VECTOR_INDEX_EF_SEARCH: embedded HNSW candidate list per search (0: usearch default 64; larger: better recall, slower)',
+    ),
+  vectorIndexExactUpTo: integer(0, 10_000_000)
+    .default(20_000)
+    .describe(
+      'LORE_VECTOR_INDEX_EXACT_UP_TO: with `hnsw`, an index of at most this many vectors answers every search with the exact scan (cheap at that size, and exact: HNSW lost 0.016 nDCG@10 on SciFact, docs/benchmarks.md); 0: always HNSW',
+    ),
+  vectorIndex: z
+    .enum(['hnsw', 'exact'])
+    .default('hnsw')
+    .describe(
+      'LORE_VECTOR_INDEX: embedded dense index: `hnsw` (usearch, saved in `<dataDir>/vectors/`, exact scan for restrictive filters) or `exact` (flat scan); PostgreSQL uses pgvector either way',
+    ),
   lexicalWeight: z.coerce
     .number()
     .min(0)
@@ -311,6 +327,9 @@ export const envNames: Record<keyof LoreConfig, string[]> = {
   bm25B: ['LORE_BM25_B'],
   bm25TitleWeight: ['LORE_BM25_TITLE_WEIGHT'],
   rrfK: ['LORE_RRF_K'],
+  vectorIndex: ['LORE_VECTOR_INDEX'],
+  vectorIndexEfSearch: ['LORE_VECTOR_INDEX_EF_SEARCH'],
+  vectorIndexExactUpTo: ['LORE_VECTOR_INDEX_EXACT_UP_TO'],
   lexicalWeight: ['LORE_LEXICAL_WEIGHT'],
   denseWeight: ['LORE_DENSE_WEIGHT'],
   embedder: ['LORE_EMBEDDER'],

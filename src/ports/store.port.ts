@@ -86,6 +86,21 @@ export interface DocumentFilterInfo {
   updatedAt: string;
 }
 
+/** The chunks that hold a vector of one embedder, with their document and collection (row id order). */
+export interface VectorOwners {
+  rowIds: Int32Array;
+  documentIds: string[];
+  collectionIds: string[];
+}
+
+/** Vectors of one embedder for some chunk rows, with their owners (an ANN index catching up). */
+export interface VectorRows extends VectorOwners {
+  /** 0 when no row had a vector. */
+  dimension: number;
+  /** `rowIds.length × dimension` values, row after row. */
+  matrix: Float32Array;
+}
+
 /** Documents, chunks, vectors and settings. */
 export interface Store {
   ensureCollection(name: string): Promise<Collection>;
@@ -130,8 +145,10 @@ export interface Store {
 
   /** Vectors of one embedder, for loading a dense index. */
   loadVectors(embedderId: string): Promise<{ rowIds: Int32Array; dimension: number; matrix: Float32Array }>;
-  /** Vectors of one embedder for these chunks only (chunks without one are absent), for an external index fed from the change log. */
-  getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>>;
+  /** Vectors of one embedder for just these chunk rows (rows without one are left out), in row id order. */
+  loadVectorsOf(embedderId: string, rowIds: readonly number[]): Promise<VectorRows>;
+  /** Every chunk holding a vector of this embedder, without the vectors (an ANN index checks its rows). */
+  vectorOwners(embedderId: string): Promise<VectorOwners>;
   /**
    * Chunks (of one collection, when given) that have no vector from this embedder yet, in id order,
    * after chunk `afterId` when given (a backfill pages on with it instead of rescanning what it did).

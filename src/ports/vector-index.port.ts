@@ -13,6 +13,8 @@ export interface AnnManifest {
   /** The Store's change token the index had caught up with when it was written. */
   changeToken: string;
   savedAt: string;
+  /** Size of the index file as written (a file of another size is not loaded: garbage can crash the engine). */
+  indexBytes?: number;
 }
 
 /**
@@ -26,6 +28,10 @@ export interface AnnIndex {
   has(rowId: number): boolean;
   /** Adds or replaces the vector of a row. */
   add(rowId: number, vector: Float32Array): void;
+  /** Adds or replaces many rows at once (`matrix` holds `rowIds.length × dimension` values), using every core. */
+  addBatch(rowIds: Int32Array, matrix: Float32Array): void;
+  /** Row ids held. */
+  rowIds(): IterableIterator<number>;
   remove(rowId: number): void;
   /**
    * Top `k` rows; with `allow`, the index oversamples and filters, and returns fewer than `k` only
@@ -34,4 +40,21 @@ export interface AnnIndex {
   search(query: Float32Array, k: number, allow?: (rowId: number) => boolean): AnnHit[];
   /** Writes index and manifest crash-safely (temporary file, then rename; manifest last). */
   save(changeToken: string): void;
+}
+
+/** Why a saved index was not opened (logged; the caller rebuilds). */
+export type AnnUnusable = 'missing' | 'other-embedder' | 'corrupt';
+
+/**
+ * The persisted indexes of one data folder, one per embedder generation: the composition root
+ * passes the usearch adapter's implementation to the embedded dense retriever.
+ */
+export interface AnnIndexFiles {
+  /** The saved index of an embedder, or why it cannot be used. */
+  open(
+    embedderId: string,
+    dimension: number,
+  ): { index: AnnIndex; manifest: AnnManifest } | { unusable: AnnUnusable };
+  /** A new, empty index (nothing is written until `save`). */
+  create(embedderId: string, dimension: number): AnnIndex;
 }

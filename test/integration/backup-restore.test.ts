@@ -1,4 +1,13 @@
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -102,8 +111,12 @@ describeWithDatasets('lore backup / lore restore', () => {
     const again = await runCli(['restore', archive], { LORE_DATA_DIR: target });
     expect(again.code).not.toBe(0);
     expect(again.stderr).toMatch(/already holds a database.*--force/);
+    // A dense index built from the replaced database must not survive it (its row ids may be reused).
+    mkdirSync(join(target, 'vectors'), { recursive: true });
+    writeFileSync(join(target, 'vectors', 'old.manifest.json'), '{}');
     const forced = await runCli(['restore', archive, '--force'], { LORE_DATA_DIR: target });
     expect(forced.code).toBe(0);
+    expect(existsSync(join(target, 'vectors'))).toBe(false);
   });
 
   it('refuses a damaged archive and a backup from a newer schema, leaving the target untouched', async () => {

@@ -6,6 +6,7 @@ import {
 import { OpenSearchEngine } from '../../src/adapters/search/opensearch/opensearch-engine.js';
 import { LexicalIndex } from '../../src/core/search/lexical-index.js';
 import { VectorIndex } from '../../src/core/search/vector-index.js';
+import { vectorsByRow } from '../../src/core/search/vector-rows.js';
 import { analyze } from '../../src/core/text/analyzer.js';
 import { serveLore } from '../fixtures/http-server.js';
 import { type OpenSearchReplay, startOpenSearchReplay } from '../fixtures/opensearch/replay-server.js';
@@ -363,8 +364,8 @@ describe('OpenSearch retriever and indexer (replay server)', () => {
     const late = (await app.store.getCollectionByName('late'))!.id;
     const document = await app.store.findDocumentBySource(late, 'late.txt');
     const rowIds = (await app.store.listDocumentChunks(document!.id)).map((chunk) => chunk.id);
-    const saved = await app.store.getVectors(embedder.id, rowIds);
-    expect(saved.size).toBe(rowIds.length);
+    const saved = await app.store.loadVectorsOf(embedder.id, rowIds);
+    expect(saved.rowIds.length).toBe(rowIds.length);
     await app.store.deleteVectors(embedder.id, late);
     const side = engineOn(replay.origin);
     try {
@@ -378,7 +379,7 @@ describe('OpenSearch retriever and indexer (replay server)', () => {
       await app.store.putVectors(
         embedder.id,
         16,
-        [...saved].map(([rowId, vector]) => ({ rowId, vector })),
+        [...vectorsByRow(saved)].map(([rowId, vector]) => ({ rowId, vector })),
       );
       const hits = await dense.search(query!, 5, { collectionIds: [late] });
       expect(hits.map((hit) => hit.rowId).sort()).toEqual([...rowIds].sort());

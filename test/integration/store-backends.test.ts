@@ -129,12 +129,40 @@ function suite(backend: BackendUnderTest) {
       expect(Array.from(loaded.rowIds)).toEqual([chunks[0]!.id]);
       expect(Array.from(loaded.matrix)).toEqual([1, 2, 3]);
       // Vectors of chosen chunks only (an external index fed from the change log): absent ones are left out.
-      const some = await store.getVectors('other:e', [chunks[0]!.id, chunks[1]!.id, 999_999]);
-      expect([...some.keys()]).toEqual([chunks[0]!.id]);
-      expect(Array.from(some.get(chunks[0]!.id)!)).toEqual([1, 2, 3]);
-      expect((await store.getVectors('other:e', [])).size).toBe(0);
+      const some = await store.loadVectorsOf('other:e', [chunks[0]!.id, chunks[1]!.id, 999_999]);
+      expect(Array.from(some.rowIds)).toEqual([chunks[0]!.id]);
+      expect(Array.from(some.matrix)).toEqual([1, 2, 3]);
+      expect((await store.loadVectorsOf('other:e', [])).rowIds).toHaveLength(0);
       await store.deleteDocument(document.id);
       expect((await store.loadVectors('other:e')).rowIds).toHaveLength(0);
+    });
+
+    it('reads vectors of given rows only, and every row holding one, with their owners', async () => {
+      const store = open.storage.store;
+      const collection = await store.ensureCollection('vector-rows');
+      const document = await store.writeDocument(writeOf(collection.id, 'r.txt', ['a', 'b', 'c']));
+      const chunks = await store.listDocumentChunks(document.id);
+      await store.putVectors('rows:e', 2, [
+        { rowId: chunks[2]!.id, vector: new Float32Array([5, 6]) },
+        { rowId: chunks[0]!.id, vector: new Float32Array([1, 2]) },
+      ]);
+      const some = await store.loadVectorsOf('rows:e', [
+        chunks[2]!.id,
+        chunks[1]!.id,
+        chunks[0]!.id,
+        999_999,
+      ]);
+      expect(Array.from(some.rowIds)).toEqual([chunks[0]!.id, chunks[2]!.id]);
+      expect(some.dimension).toBe(2);
+      expect(Array.from(some.matrix)).toEqual([1, 2, 5, 6]);
+      expect(some.documentIds).toEqual([document.id, document.id]);
+      expect(some.collectionIds).toEqual([collection.id, collection.id]);
+      expect((await store.loadVectorsOf('rows:e', [])).rowIds).toHaveLength(0);
+      const owners = await store.vectorOwners('rows:e');
+      expect(Array.from(owners.rowIds)).toEqual([chunks[0]!.id, chunks[2]!.id]);
+      expect(owners.collectionIds).toEqual([collection.id, collection.id]);
+      await store.deleteDocument(document.id);
+      expect((await store.vectorOwners('rows:e')).rowIds).toHaveLength(0);
     });
 
     it('updates collections and refuses a taken name', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlatVectors } from '../../core/search/flat-vectors.js';
-import { UsearchAnnIndex } from './usearch-ann-index.js';
+import { UsearchAnnIndex, usearchAnnFiles } from './usearch-ann-index.js';
 
 const DIM = 16;
 
@@ -124,6 +124,22 @@ describe('UsearchAnnIndex', () => {
     expect(UsearchAnnIndex.open(folder, 'g1', 'emb', DIM)).toBeUndefined();
     writeFileSync(join(folder, 'g1.manifest.json'), '{not json');
     expect(UsearchAnnIndex.manifest(folder, 'g1')).toBeUndefined();
+  });
+
+  it('does not hand a garbage or truncated index file to usearch (which crashes on one) but reports it unusable', () => {
+    const files = usearchAnnFiles(folder);
+    const ann = files.create('g1', DIM);
+    vectors(30).forEach((v, i) => {
+      ann.add(i + 1, v);
+    });
+    ann.remove(3);
+    ann.save('t');
+    expect(UsearchAnnIndex.open(folder, 'g1', 'g1', DIM)?.index.size).toBe(29);
+    writeFileSync(join(folder, 'g1.usearch'), 'not an index');
+    expect(UsearchAnnIndex.open(folder, 'g1', 'g1', DIM)).toBeUndefined();
+    expect(files.open('g1', DIM)).toEqual({ unusable: 'corrupt' });
+    expect(files.open('g1', DIM + 1)).toEqual({ unusable: 'other-embedder' });
+    expect(files.open('never-built', DIM)).toEqual({ unusable: 'missing' });
   });
 
   it('rejects a vector of the wrong dimension with a LoreError', () => {

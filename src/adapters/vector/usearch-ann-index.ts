@@ -1,8 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
 import { LoreError } from '../../core/errors.js';
-import type { AnnHit, AnnIndex, AnnManifest } from '../../ports/vector-index.port.js';
+import type { AnnHit, AnnIndex, AnnIndexFiles, AnnManifest } from '../../ports/vector-index.port.js';
 
 /** Oversampling of a filtered query: asks for k × this, doubling up to `MAX_OVERSAMPLE`. */
 const OVERSAMPLE = 4;
@@ -42,31 +53,39 @@ export class UsearchAnnIndex implements AnnIndex {
     private readonly folder: string,
     private readonly generation: string,
     private readonly embedderId: string,
+    expansionSearch = 0,
   ) {
-    this.index = UsearchAnnIndex.empty(dimension);
+    this.index = UsearchAnnIndex.empty(dimension, expansionSearch);
   }
 
-  private static empty(dimension: number): Index {
+  /** `expansionSearch` 0 is usearch's default (64); larger finds more of the true neighbours, slower. */
+  private static empty(dimension: number, expansionSearch: number): Index {
     return new Index({
       dimensions: dimension,
       metric: MetricKind.Cos,
       quantization: ScalarKind.F32,
       connectivity: 0,
       expansion_add: 0,
-      expansion_search: 0,
+      expansion_search: expansionSearch,
       multi: false,
     });
   }
 
   /** A new, empty index for a generation (nothing is written until `save`). */
-  static create(folder: string, generation: string, embedderId: string, dimension: number): UsearchAnnIndex {
+  static create(
+    folder: string,
+    generation: string,
+    embedderId: string,
+    dimension: number,
+    expansionSearch = 0,
+  ): UsearchAnnIndex {
     if (!Number.isInteger(dimension) || dimension <= 0) {
       throw new LoreError(
         'invalid_request',
         `vector index ${generation}: dimension ${dimension} is not a positive integer`,
       );
     }
-    return new UsearchAnnIndex(dimension, folder, generation, embedderId);
+    return new UsearchAnnIndex(dimension, folder, generation, embedderId, expansionSearch);
   }
 
   /** The saved manifest of a generation, or undefined when there is none or it is unreadable. */
@@ -98,16 +117,20 @@ export class UsearchAnnIndex implements AnnIndex {
     generation: string,
     embedderId: string,
     dimension: number,
+    expansionSearch = 0,
   ): { index: UsearchAnnIndex; manifest: AnnManifest } | undefined {
     const manifest = UsearchAnnIndex.manifest(folder, generation);
     if (!manifest || manifest.embedderId !== embedderId || manifest.dimension !== dimension) return undefined;
     const paths = pathsOf(folder, generation);
     if (!existsSync(paths.index) || !existsSync(paths.keys)) return undefined;
-    const opened = new UsearchAnnIndex(dimension, folder, generation, embedderId);
+    const opened = new UsearchAnnIndex(dimension, folder, generation, embedderId, expansionSearch);
     const bytes = readFileSync(paths.keys);
     const keys = new Int32Array(bytes.buffer, bytes.byteOffset, Math.floor(bytes.byteLength / 4));
     if (keys.length !== manifest.rowCount) return undefined;
     if (manifest.rowCount > 0) {
+      // usearch 2.25.3 crashes the process (SIGSEGV) on a short or garbage file instead of throwing:
+      // load only a file of the size written whose header names the rows and dimension expected.
+      if (!looksLikeIndex(paths.index, manifest, dimension)) return undefined;
       try {
         opened.index.load(paths.index);
       } catch {
@@ -144,6 +167,25 @@ export class UsearchAnnIndex implements AnnIndex {
     this.rows.add(rowId);
   }
 
+  addBatch(rowIds: Int32Array, matrix: Float32Array): void {
+    if (matrix.length !== rowIds.length * this.dimension) {
+      throw new LoreError(
+        'invalid_request',
+        `vector index ${this.generation}: ${matrix.length} values for ${rowIds.length} rows of dimension ${this.dimension}`,
+      );
+    }
+    if (rowIds.length === 0) return;
+    const replaced = rowIds.filter((rowId) => this.rows.has(rowId));
+    if (replaced.length > 0) this.index.remove(BigUint64Array.from(replaced, (rowId) => BigInt(rowId)));
+    // threads = 0: usearch uses every core for a batch.
+    this.index.add(
+      BigUint64Array.from(rowIds, (rowId) => BigInt(rowId)),
+      matrix,
+      0,
+    );
+    for (const rowId of rowIds) this.rows.add(rowId);
+  }
+
   remove(rowId: number): void {
     if (!this.rows.delete(rowId)) return;
     this.index.remove(BigInt(rowId));
@@ -170,9 +212,11 @@ export class UsearchAnnIndex implements AnnIndex {
     const paths = pathsOf(this.folder, this.generation);
     // A stale manifest must not describe the files while they are replaced.
     rmSync(paths.manifest, { force: true });
+    let indexBytes = 0;
     if (this.rows.size > 0) {
       const temporary = `${paths.index}.tmp-${process.pid}`;
       this.index.save(temporary);
+      indexBytes = statSync(temporary).size;
       renameSync(temporary, paths.index);
     } else {
       rmSync(paths.index, { force: true });
@@ -185,7 +229,52 @@ export class UsearchAnnIndex implements AnnIndex {
       rowCount: this.rows.size,
       changeToken,
       savedAt: new Date().toISOString(),
+      indexBytes,
     };
     writeAtomically(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
   }
+}
+
+/**
+ * True when the index file has the size the manifest recorded and starts with the header usearch
+ * writes (slot count, then bytes per vector, as little-endian 32-bit integers).
+ */
+function looksLikeIndex(path: string, manifest: AnnManifest, dimension: number): boolean {
+  try {
+    if (manifest.indexBytes === undefined || statSync(path).size !== manifest.indexBytes) return false;
+    const header = Buffer.alloc(8);
+    const fd = openSync(path, 'r');
+    try {
+      if (readSync(fd, header, 0, 8, 0) !== 8) return false;
+    } finally {
+      closeSync(fd);
+    }
+    // Removed rows keep their slots until the graph is compacted: the header counts slots.
+    return header.readUInt32LE(0) >= manifest.rowCount && header.readUInt32LE(4) === dimension * 4;
+  } catch {
+    return false;
+  }
+}
+
+/** The indexes of one folder (`<dataDir>/vectors/`), one generation per embedder id. */
+export function usearchAnnFiles(folder: string, expansionSearch = 0): AnnIndexFiles {
+  return {
+    open(embedderId, dimension) {
+      const manifest = UsearchAnnIndex.manifest(folder, embedderId);
+      if (!manifest) {
+        const { manifest: path } = pathsOf(folder, embedderId);
+        return { unusable: existsSync(path) ? 'corrupt' : 'missing' };
+      }
+      if (manifest.embedderId !== embedderId || manifest.dimension !== dimension) {
+        return { unusable: 'other-embedder' };
+      }
+      return (
+        UsearchAnnIndex.open(folder, embedderId, embedderId, dimension, expansionSearch) ?? {
+          unusable: 'corrupt',
+        }
+      );
+    },
+    create: (embedderId, dimension) =>
+      UsearchAnnIndex.create(folder, embedderId, embedderId, dimension, expansionSearch),
+  };
 }

@@ -121,6 +121,9 @@ export async function restoreBackup(
       .filter((name) => name.startsWith(databasePrefix))
       .map((name) => name.slice(databasePrefix.length));
     const counts = await restorer.load(join(staging, 'database'), databaseFiles);
+    // The dense index files are a cache of the database they were built from: a restored database
+    // may reuse their row ids for other chunks, so they are dropped and rebuilt at the next search.
+    await rm(join(config.dataDir, 'vectors'), { recursive: true, force: true });
     for (const [table, count] of Object.entries(manifest.counts)) {
       if (table !== 'blobs' && counts[table] !== undefined && counts[table] !== count) {
         throw new LoreError(

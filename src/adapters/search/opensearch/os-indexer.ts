@@ -1,4 +1,5 @@
 import type { Bm25Params } from '../../../core/search/bm25.js';
+import { vectorsByRow } from '../../../core/search/vector-rows.js';
 import type { ChangeCursor, IndexedChunkRow, Store } from '../../../ports/store.port.js';
 import { clusterStatus, type SearchCluster } from './os-client.js';
 import { bulkBody, chunkIndexBody, type IndexNames, vectorField } from './os-layout.js';
@@ -209,9 +210,11 @@ export class OpenSearchIndexer {
     removed: readonly number[],
   ): Promise<number> {
     const vectors = this.embedder
-      ? await this.store.getVectors(
-          this.embedder.id,
-          added.map((row) => row.rowId),
+      ? vectorsByRow(
+          await this.store.loadVectorsOf(
+            this.embedder.id,
+            added.map((row) => row.rowId),
+          ),
         )
       : new Map<number, Float32Array>();
     const lines = bulkBody(
@@ -250,7 +253,7 @@ export class OpenSearchIndexer {
       const rowIds = page.hits.hits.map((hit) => Number(hit._id));
       if (rowIds.length === 0) break;
       after = page.hits.hits.at(-1)!.sort[0]!;
-      const vectors = await this.store.getVectors(this.embedder.id, rowIds);
+      const vectors = vectorsByRow(await this.store.loadVectorsOf(this.embedder.id, rowIds));
       const lines: Record<string, unknown>[] = [];
       for (const [rowId, vector] of vectors) {
         lines.push({ update: { _index: this.names.alias, _id: String(rowId) } });

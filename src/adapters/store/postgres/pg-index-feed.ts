@@ -4,6 +4,8 @@ import type {
   ChunkChangeOptions,
   ChunkChanges,
   ChunkTerms,
+  VectorOwners,
+  VectorRows,
 } from '../../../ports/store.port.js';
 import { inTransaction, type PgPool, type Queryable } from './database.js';
 import { type PgChunkRow, parseVector, pgChunkColumns, toChunkRecord, vectorLiteral } from './rows.js';
@@ -215,18 +217,50 @@ export async function readVectors(
   return { rowIds, dimension, matrix };
 }
 
-/** Vectors of one embedder for the given chunks (those without one are absent). */
+/** Vectors of one embedder for the given chunk rows, with their owners, in row id order. */
 export async function readVectorsOf(
   pool: PgPool,
   embedderId: string,
   rowIds: readonly number[],
-): Promise<Map<number, Float32Array>> {
-  if (rowIds.length === 0) return new Map();
-  const result = await pool.query<{ chunk_id: number; vector: string }>(
-    'SELECT chunk_id, vector::text AS vector FROM chunk_vectors WHERE embedder_id = $1 AND chunk_id = ANY($2::int[])',
-    [embedderId, rowIds],
+): Promise<VectorRows> {
+  const result = await pool.query<{
+    chunk_id: number;
+    dimension: number;
+    vector: string;
+    document_id: string;
+    collection_id: string;
+  }>(
+    `SELECT v.chunk_id, v.dimension, v.vector::text AS vector, c.document_id, c.collection_id
+       FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+      WHERE v.embedder_id = $1 AND v.chunk_id = ANY($2::integer[]) ORDER BY v.chunk_id`,
+    [embedderId, [...new Set(rowIds)]],
   );
-  return new Map(result.rows.map((row) => [Number(row.chunk_id), parseVector(row.vector)]));
+  const dimension = result.rows[0]?.dimension ?? 0;
+  const matrix = new Float32Array(result.rows.length * dimension);
+  result.rows.forEach((row, index) => {
+    matrix.set(parseVector(row.vector), index * dimension);
+  });
+  return {
+    dimension,
+    matrix,
+    rowIds: Int32Array.from(result.rows, (row) => row.chunk_id),
+    documentIds: result.rows.map((row) => row.document_id),
+    collectionIds: result.rows.map((row) => row.collection_id),
+  };
+}
+
+/** Every chunk with a vector of one embedder, with its document and collection (no vectors read). */
+export async function readVectorOwners(pool: PgPool, embedderId: string): Promise<VectorOwners> {
+  const result = await pool.query<{ id: number; document_id: string; collection_id: string }>(
+    `SELECT c.id, c.document_id, c.collection_id FROM chunks c
+      WHERE EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = $1 AND v.chunk_id = c.id) ORDER BY c.id`,
+    [embedderId],
+  );
+  return {
+    rowIds: Int32Array.from(result.rows, (row) => row.id),
+    documentIds: result.rows.map((row) => row.document_id),
+    collectionIds: result.rows.map((row) => row.collection_id),
+  };
 }
 
 /** Chunks with no vector from this embedder yet. */

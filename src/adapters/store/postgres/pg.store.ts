@@ -9,12 +9,15 @@ import type {
   DocumentListQuery,
   DocumentWrite,
   Store,
+  VectorOwners,
+  VectorRows,
 } from '../../../ports/store.port.js';
 import { inTransaction, type PgPool } from './database.js';
 import { deleteDocumentRows, writeDocumentRows } from './pg-document-writer.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
+  readVectorOwners,
   readVectors,
   readVectorsOf,
   removeVectors,
@@ -231,8 +234,12 @@ export class PgStore implements Store {
     return readVectors(this.pool, embedderId);
   }
 
-  async getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>> {
+  async loadVectorsOf(embedderId: string, rowIds: readonly number[]): Promise<VectorRows> {
     return readVectorsOf(this.pool, embedderId, rowIds);
+  }
+
+  async vectorOwners(embedderId: string): Promise<VectorOwners> {
+    return readVectorOwners(this.pool, embedderId);
   }
 
   async chunksMissingVectors(

@@ -1,5 +1,12 @@
 import type { ChunkRecord } from '../../../core/records.js';
-import type { ChangeCursor, ChunkChanges, ChunkTerms, IndexedChunkRow } from '../../../ports/store.port.js';
+import type {
+  ChangeCursor,
+  ChunkChanges,
+  ChunkTerms,
+  IndexedChunkRow,
+  VectorOwners,
+  VectorRows,
+} from '../../../ports/store.port.js';
 import type { SqliteDatabase } from './database.js';
 import { blobToVector, type ChunkRow, chunkColumns, toChunkRecord, vectorToBlob } from './rows.js';
 
@@ -98,19 +105,60 @@ export function readVectors(
   return { rowIds, dimension, matrix };
 }
 
-/** Vectors of one embedder for the given chunks (those without one are absent). */
-export function readVectorsOf(
-  db: SqliteDatabase,
-  embedderId: string,
-  rowIds: readonly number[],
-): Map<number, Float32Array> {
-  if (rowIds.length === 0) return new Map();
+/** Row ids bound per statement when reading vectors of given rows. */
+const rowsPerRead = 5000;
+
+/** Vectors of one embedder for the given chunk rows, with their owners, in row id order. */
+export function readVectorsOf(db: SqliteDatabase, embedderId: string, rowIds: readonly number[]): VectorRows {
+  const statement = db.prepare(
+    `SELECT v.chunk_id, v.dimension, v.vector, c.document_id, c.collection_id
+       FROM chunk_vectors v JOIN chunks c ON c.id = v.chunk_id
+      WHERE v.embedder_id = ? AND v.chunk_id IN (SELECT value FROM json_each(?)) ORDER BY v.chunk_id`,
+  );
+  const sorted = [...new Set(rowIds)].sort((a, b) => a - b);
+  const rows = db
+    .transaction(() => {
+      const all: {
+        chunk_id: number;
+        dimension: number;
+        vector: Buffer;
+        document_id: string;
+        collection_id: string;
+      }[] = [];
+      for (let start = 0; start < sorted.length; start += rowsPerRead) {
+        const part = JSON.stringify(sorted.slice(start, start + rowsPerRead));
+        all.push(...(statement.all(embedderId, part) as typeof all));
+      }
+      return all;
+    })
+    .deferred();
+  const dimension = rows[0]?.dimension ?? 0;
+  const matrix = new Float32Array(rows.length * dimension);
+  rows.forEach((row, index) => {
+    matrix.set(blobToVector(row.vector), index * dimension);
+  });
+  return {
+    dimension,
+    matrix,
+    rowIds: Int32Array.from(rows, (row) => row.chunk_id),
+    documentIds: rows.map((row) => row.document_id),
+    collectionIds: rows.map((row) => row.collection_id),
+  };
+}
+
+/** Every chunk with a vector of one embedder, with its document and collection (no vectors read). */
+export function readVectorOwners(db: SqliteDatabase, embedderId: string): VectorOwners {
   const rows = db
     .prepare(
-      'SELECT chunk_id, vector FROM chunk_vectors WHERE embedder_id = ? AND chunk_id IN (SELECT value FROM json_each(?))',
+      `SELECT c.id, c.document_id, c.collection_id FROM chunks c
+        WHERE EXISTS (SELECT 1 FROM chunk_vectors v WHERE v.embedder_id = ? AND v.chunk_id = c.id) ORDER BY c.id`,
     )
-    .all(embedderId, JSON.stringify(rowIds)) as { chunk_id: number; vector: Buffer }[];
-  return new Map(rows.map((row) => [row.chunk_id, blobToVector(row.vector)]));
+    .all(embedderId) as { id: number; document_id: string; collection_id: string }[];
+  return {
+    rowIds: Int32Array.from(rows, (row) => row.id),
+    documentIds: rows.map((row) => row.document_id),
+    collectionIds: rows.map((row) => row.collection_id),
+  };
 }
 
 /** Chunks with no vector from this embedder yet. */

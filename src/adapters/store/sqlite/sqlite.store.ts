@@ -8,6 +8,8 @@ import type {
   DocumentListQuery,
   DocumentWrite,
   Store,
+  VectorOwners,
+  VectorRows,
 } from '../../../ports/store.port.js';
 import type { SqliteDatabase } from './database.js';
 import {
@@ -25,6 +27,7 @@ import { writeTablesSqlite } from './sqlite.table-store.js';
 import {
   readChunkChanges,
   readChunksMissingVectors,
+  readVectorOwners,
   readVectors,
   readVectorsOf,
   writeVectors,
@@ -315,8 +318,12 @@ export class SqliteStore implements Store {
     return readVectors(this.db, embedderId);
   }
 
-  async getVectors(embedderId: string, rowIds: readonly number[]): Promise<Map<number, Float32Array>> {
+  async loadVectorsOf(embedderId: string, rowIds: readonly number[]): Promise<VectorRows> {
     return readVectorsOf(this.db, embedderId, rowIds);
+  }
+
+  async vectorOwners(embedderId: string): Promise<VectorOwners> {
+    return readVectorOwners(this.db, embedderId);
   }
 
   async chunksMissingVectors(
