@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCli } from '../fixtures/cli.js';
+import { freePort } from '../fixtures/free-port.js';
 import { createMigratedDatabase, describeWithPostgres, type TestDatabase } from '../fixtures/postgres.js';
 
 // Scaled out: 2 API processes and 3 workers on one PostgreSQL database and one shared blob folder
@@ -14,17 +14,6 @@ import { createMigratedDatabase, describeWithPostgres, type TestDatabase } from 
 
 const documents = 500;
 const work = mkdtempSync(join(tmpdir(), 'lore-multi-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface LoreProcess {
   name: string;

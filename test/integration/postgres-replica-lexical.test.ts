@@ -1,12 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCli } from '../fixtures/cli.js';
+import { freePort } from '../fixtures/free-port.js';
 import { createMigratedDatabase, describeWithPostgres, type TestDatabase } from '../fixtures/postgres.js';
 
 // Two API processes on one PostgreSQL database, each keeping the BM25 index in memory
@@ -15,17 +15,6 @@ import { createMigratedDatabase, describeWithPostgres, type TestDatabase } from 
 // an API process reports not ready (named check) until its index is loaded.
 
 const work = mkdtempSync(join(tmpdir(), 'lore-replica-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 interface LoreProcess {
   port: number;
