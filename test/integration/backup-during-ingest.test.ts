@@ -58,11 +58,13 @@ async function run(installation: ChaosInstallation, work: string): Promise<void>
   const server = await LoreProcess.start({ name: 'serve', env });
   const corpus = new ChaosCorpus(new Random(42));
   const files = [
-    // Two long documents first (the two runners take them), the short ones behind, one long last.
+    // Two long documents first (the two runners take them), the short ones behind, long ones last:
+    // enough work that the second backup (after 6 are done) still finds jobs pending, now that
+    // chunking is linear and a short note ingests in milliseconds.
     corpus.note(undefined, 70),
     corpus.note(undefined, 70),
-    ...Array.from({ length: 12 }, () => corpus.note()),
-    corpus.note(undefined, 70),
+    ...Array.from({ length: 30 }, () => corpus.note()),
+    ...Array.from({ length: 4 }, () => corpus.note(undefined, 70)),
   ];
   const form = new FormData();
   for (const file of files) form.append('files', new File([Buffer.from(file.bytes)], file.name));

@@ -56,6 +56,9 @@ describeWithPostgres('the background connection pool on PostgreSQL', () => {
   it('serves requests while background work holds all of its connections, and says which pool is full', async () => {
     // Background calls that hang on a lock: the first takes the one background connection (a row lock: a table lock would also hold up new connections' start-up), the
     // others wait for it.
+    // The background pool's one connection is opened first, so that on a loaded machine the calls
+    // below wait on the lock, not on a connection start-up slower than the 1 s connect timeout.
+    await runAsBackground(() => storage.maintenance.ping());
     await holdLeaseRow();
     const background = runAsBackground(() =>
       Array.from({ length: 6 }, () =>
@@ -74,7 +77,14 @@ describeWithPostgres('the background connection pool on PostgreSQL', () => {
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'lore-background' AND wait_event_type = 'Lock'`,
         );
         if (stuck.rows[0]!.n > 0) break;
-        if (waited > 10_000) throw new Error('the background call never reached the lock');
+        if (waited > 10_000) {
+          const first = await Promise.race([background[0], Promise.resolve('still waiting')]);
+          throw new Error(
+            `the background call never reached the lock (first call: ${String(
+              typeof first === 'object' && !first.ok ? first.error : 'still waiting',
+            )})`,
+          );
+        }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // Requests (outside runAsBackground) meanwhile: every one gets a connection and answers.
