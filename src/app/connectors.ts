@@ -5,9 +5,9 @@ import { WebConnector } from '../adapters/connectors/web.connector.js';
 import type { LoreConfig } from '../config/config.schema.js';
 import type { ConnectorDefinition } from '../core/connectors/connector.records.js';
 import type { ConnectorsService } from '../core/connectors/connectors.service.js';
+import type { ScheduledTask } from '../operations/scheduler.js';
 import type { Connector } from '../ports/connector.port.js';
 import type { WebFetcher } from '../ports/web-fetcher.port.js';
-import type { ScheduledTask } from './scheduler.js';
 import { webFetcher } from './web-sources.js';
 
 /** Opens the remote a connector definition names, with the process's config filling the gaps. */

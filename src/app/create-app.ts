@@ -20,6 +20,7 @@ import { CollectionDenseRoutes } from '../core/search/collection-dense-routes.js
 import { LexicalIndex } from '../core/search/lexical-index.js';
 import { type SearchDependencies, SearchService } from '../core/search/search.service.js';
 import { TableAnswerService } from '../core/tables/table-answer.service.js';
+import { createLogger, type Logger } from '../operations/logger.js';
 import type { AccessStore } from '../ports/access.port.js';
 import type { AnalyticsStore } from '../ports/analytics.port.js';
 import type { AuditLog } from '../ports/audit.port.js';
@@ -40,7 +41,6 @@ import type { Store } from '../ports/store.port.js';
 import type { TableStore } from '../ports/table-store.port.js';
 import { connectorOpener } from './connectors.js';
 import { embeddedDense } from './dense-wiring.js';
-import { createLogger, type Logger } from './logger.js';
 import { wireModels } from './model-wiring.js';
 import { openSearchEngine } from './search-engine.js';
 import { openStorage } from './storage.js';

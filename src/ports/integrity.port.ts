@@ -43,7 +43,7 @@ export interface BlobReference {
  * Read-only consistency checks of a backend's database, for `lore check` and the fault suites. The
  * backend runs what only it can (PRAGMA integrity_check, postings against term statistics...) and
  * hands every document with its chunks, terms and vector counts to the backend-independent checks
- * (`src/app/integrity/`).
+ * (`src/operations/integrity/`).
  */
 export interface DatabaseIntegrity {
   readonly backend: string;

@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { LoreApp } from '../app/create-app.js';
-import type { Logger } from '../app/logger.js';
 import { LoreError } from '../core/errors.js';
+import type { Logger } from '../operations/logger.js';
 import { createAuthKit } from './auth/auth-kit.js';
 import { authenticate } from './auth/authenticate.middleware.js';
 import { rateLimit } from './auth/rate-limit.js';

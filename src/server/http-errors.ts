@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Logger } from '../app/logger.js';
 import { type ErrorCode, LoreError, toLoreError } from '../core/errors.js';
+import type { Logger } from '../operations/logger.js';
 
 /** The code of a status Hono's own exceptions carry. */
 const codeForStatus: Record<number, ErrorCode> = {

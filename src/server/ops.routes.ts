@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { LoreApp } from '../app/create-app.js';
-import type { Logger } from '../app/logger.js';
-import { LoreMetrics } from '../app/metrics.js';
-import { ProviderHealth } from '../app/provider-health.js';
-import { checkReadiness } from '../app/readiness.js';
 import { LoreError } from '../core/errors.js';
+import type { Logger } from '../operations/logger.js';
+import { LoreMetrics } from '../operations/metrics.js';
+import { ProviderHealth } from '../operations/provider-health.js';
+import { checkReadiness } from '../operations/readiness.js';
 import type { AppEnv } from './http-env.js';
 import { requestLog } from './request-log.middleware.js';
 

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
-import type { Logger } from '../app/logger.js';
-import type { LoreMetrics } from '../app/metrics.js';
-import { runInRequest } from '../app/request-context.js';
 import { toLoreError } from '../core/errors.js';
+import type { Logger } from '../operations/logger.js';
+import type { LoreMetrics } from '../operations/metrics.js';
+import { runInRequest } from '../operations/request-context.js';
 import type { AppEnv } from './http-env.js';
 
 /** An incoming `X-Request-Id` is kept only when it is a short plain token (no spaces, no control bytes). */

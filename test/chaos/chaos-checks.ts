@@ -1,7 +1,7 @@
 import type { LoreApp } from '../../src/app/create-app.js';
-import { checkIntegrity, type IntegrityReport } from '../../src/app/integrity/check-integrity.js';
-import { OrphanBlobCollector } from '../../src/app/integrity/orphan-blobs.js';
 import type { SearchMode } from '../../src/core/search/search.service.js';
+import { checkIntegrity, type IntegrityReport } from '../../src/operations/integrity/check-integrity.js';
+import { OrphanBlobCollector } from '../../src/operations/integrity/orphan-blobs.js';
 import { type ChaosFile, type Random, sha256 } from './chaos-corpus.js';
 import type { ObservedJob } from './chaos-observer.js';
 

@@ -11,10 +11,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { blobMemberName } from '../../src/app/backup/manifest.js';
-import { readTar, TarWriter } from '../../src/app/backup/tar.js';
 import { createApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { blobMemberName } from '../../src/operations/backup/manifest.js';
+import { readTar, TarWriter } from '../../src/operations/backup/tar.js';
 import { requireBuiltCli, runCli } from '../fixtures/cli.js';
 import { describeWithDatasets, readDocument } from '../fixtures/datasets.js';
 import { type ServeProcess, startServe, uploadFiles, waitForJob } from '../fixtures/serve.js';

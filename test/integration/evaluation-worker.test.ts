@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger } from '../../src/operations/logger.js';
+import { startServerProcess } from '../../src/operations/server-process.js';
 import { createRoutes } from '../../src/server/app.routes.js';
-import { startServerProcess } from '../../src/server/server-process.js';
 import { writeTinyBeir } from '../fixtures/access-world.js';
 import { createTestApp } from '../fixtures/test-app.js';
 

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { instrumentApp } from '../../src/app/instrument.js';
-import { createLogger } from '../../src/app/logger.js';
-import { LoreMetrics } from '../../src/app/metrics.js';
-import { ProviderHealth } from '../../src/app/provider-health.js';
 import { LoreError } from '../../src/core/errors.js';
+import { instrumentApp } from '../../src/operations/instrument.js';
+import { createLogger } from '../../src/operations/logger.js';
+import { LoreMetrics } from '../../src/operations/metrics.js';
+import { ProviderHealth } from '../../src/operations/provider-health.js';
 import type { LanguageModel } from '../../src/ports/language-model.port.js';
 import { createRoutes } from '../../src/server/app.routes.js';
 import { createOpsRoutes } from '../../src/server/ops.routes.js';

@@ -7,10 +7,10 @@ import { FileBlobStore } from '../../src/adapters/blob/file.blob-store.js';
 import { createPool, migratePostgres } from '../../src/adapters/store/postgres/database.js';
 import { pgMigrations } from '../../src/adapters/store/postgres/migrations.js';
 import { PgSnapshots } from '../../src/adapters/store/postgres/pg.snapshots.js';
-import { restoreBackup } from '../../src/app/backup/restore-backup.js';
-import { writeBackup } from '../../src/app/backup/write-backup.js';
 import { createApp, type LoreApp } from '../../src/app/create-app.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { restoreBackup } from '../../src/operations/backup/restore-backup.js';
+import { writeBackup } from '../../src/operations/backup/write-backup.js';
 import {
   createMigratedDatabase,
   createTestDatabase,

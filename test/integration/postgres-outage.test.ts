@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { checkIntegrity } from '../../src/app/integrity/check-integrity.js';
+import { checkIntegrity } from '../../src/operations/integrity/check-integrity.js';
 import { type ChaosInstallation, openInstallation } from '../chaos/chaos-installation.js';
 import { killAllLoreProcesses, LoreProcess } from '../fixtures/lore-process.js';
 import { describeWithPostgres } from '../fixtures/postgres.js';

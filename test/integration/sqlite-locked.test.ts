@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkIntegrity } from '../../src/app/integrity/check-integrity.js';
+import { checkIntegrity } from '../../src/operations/integrity/check-integrity.js';
 import { type ChaosInstallation, openInstallation } from '../chaos/chaos-installation.js';
 import { killAllLoreProcesses, LoreProcess } from '../fixtures/lore-process.js';
 import { Traffic } from '../fixtures/traffic.js';

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { LoreError } from '../../core/errors.js';
-import { readTar } from '../backup/tar.js';
+import { readTar } from '../../operations/backup/tar.js';
 
 /** Folder names under LORE_DATASETS_DIR that hold a BEIR-layout dataset (corpus, queries, qrels). */
 export function listDatasetFolders(datasetsDir: string | undefined): string[] {

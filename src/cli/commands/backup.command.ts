@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { redactUrl } from '../../adapters/store/postgres/database.js';
-import { restoreBackup } from '../../app/backup/restore-backup.js';
-import { writeBackup } from '../../app/backup/write-backup.js';
 import { loadConfig } from '../../config/load-config.js';
 import { LoreError } from '../../core/errors.js';
+import { restoreBackup } from '../../operations/backup/restore-backup.js';
+import { writeBackup } from '../../operations/backup/write-backup.js';
 import { type GlobalOptions, withApp } from '../context.js';
 
 /** `lore backup FILE` and `lore restore FILE`: one consistent archive of database and originals. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { checkIntegrity, type IntegrityReport } from '../../app/integrity/check-integrity.js';
 import { openStorage } from '../../app/storage.js';
 import { loadConfig } from '../../config/load-config.js';
+import { checkIntegrity, type IntegrityReport } from '../../operations/integrity/check-integrity.js';
 import type { GlobalOptions } from '../context.js';
 
 /**

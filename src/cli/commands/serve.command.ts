@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import type { LoreApp } from '../../app/create-app.js';
-import { createLogger } from '../../app/logger.js';
 import { detectOllama, ollamaSuggestion } from '../../app/ollama-detect.js';
+import { createLogger } from '../../operations/logger.js';
+import { startServerProcess } from '../../operations/server-process.js';
 import { createRoutes } from '../../server/app.routes.js';
 import { prepareIdentity } from '../../server/auth/bootstrap.js';
-import { startServerProcess } from '../../server/server-process.js';
 import { type GlobalOptions, openApp } from '../context.js';
 
 /** `lore serve`: the web UI, the APIs and the worker (by LORE_ROLES) on LORE_HOST:LORE_PORT. */

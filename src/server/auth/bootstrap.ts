@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { LoreApp } from '../../app/create-app.js';
-import type { Logger } from '../../app/logger.js';
-import type { ScheduledTask } from '../../app/scheduler.js';
 import { isLoopbackHost, userManagementEnabled } from '../../config/identity-config.schema.js';
 import { LoreError, toLoreError } from '../../core/errors.js';
 import { AccountsService } from '../../core/identity/accounts.service.js';
 import { randomToken } from '../../core/identity/secret-token.js';
 import { SessionService } from '../../core/identity/session.service.js';
+import type { Logger } from '../../operations/logger.js';
+import type { ScheduledTask } from '../../operations/scheduler.js';
 
 export interface IdentityStartup {
   /** One-time token for `POST /api/v1/auth/setup`, when no user exists and none was configured. */

@@ -1,7 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { Logger } from '../../app/logger.js';
-import { loreVersion } from '../../app/version.js';
 import { type Citation, locationLabel } from '../../core/answer/citation.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
 import type { CollectionsService } from '../../core/collections/collections.service.js';
@@ -12,6 +10,8 @@ import type { AccessService } from '../../core/identity/access.service.js';
 import type { Principal } from '../../core/identity/identity.records.js';
 import type { SearchFilter } from '../../core/records.js';
 import type { SearchHit, SearchService } from '../../core/search/search.service.js';
+import type { Logger } from '../../operations/logger.js';
+import { loreVersion } from '../../operations/version.js';
 
 const CollectionArgument = z
   .string()

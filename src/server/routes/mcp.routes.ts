@@ -1,7 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Hono } from 'hono';
-import type { Logger } from '../../app/logger.js';
 import { LoreError } from '../../core/errors.js';
+import type { Logger } from '../../operations/logger.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { createLoreMcpServer, type McpDependencies } from '../mcp/lore.mcp-server.js';
 

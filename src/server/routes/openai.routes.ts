@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import type { Logger } from '../../app/logger.js';
 import { sourcesFootnote } from '../../core/answer/sources-footnote.js';
 import type { ChatEvent, ChatService } from '../../core/conversation/chat.service.js';
 import type { KnowledgeModels } from '../../core/conversation/knowledge-models.js';
 import { LoreError } from '../../core/errors.js';
+import type { Logger } from '../../operations/logger.js';
 import { type AppEnv, principalOf } from '../http-env.js';
 import { type ChatCompletionInput, readChatCompletion } from '../openai/chat-completion.request.js';
 import {

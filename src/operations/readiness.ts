@@ -1,5 +1,5 @@
+import type { LoreApp } from '../app/create-app.js';
 import type { LexicalLoadState } from '../ports/retriever.port.js';
-import type { LoreApp } from './create-app.js';
 import type { ProviderCheck, ProviderHealth } from './provider-health.js';
 
 export interface ReadinessCheck {

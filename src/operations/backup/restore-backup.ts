@@ -7,11 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { PgRestorer } from '../../adapters/store/postgres/pg.restorer.js';
 import { SqliteRestorer } from '../../adapters/store/sqlite/sqlite.snapshots.js';
+import { closeBlobStore, openBlobStore } from '../../app/storage.js';
 import type { LoreConfig } from '../../config/config.schema.js';
 import { LoreError } from '../../core/errors.js';
 import type { BlobStore } from '../../ports/blob-store.port.js';
 import type { DatabaseRestorer } from '../../ports/snapshot.port.js';
-import { closeBlobStore, openBlobStore } from '../storage.js';
 import {
   type BackupHeader,
   type BackupManifest,

@@ -1,7 +1,7 @@
+import type { LoreApp } from '../app/create-app.js';
 import { LoreError, toLoreError } from '../core/errors.js';
 import type { SearchRequest } from '../core/search/search.service.js';
 import type { GenerateRequest, GenerateStream } from '../ports/language-model.port.js';
-import type { LoreApp } from './create-app.js';
 import type { LoreMetrics } from './metrics.js';
 import type { ProviderHealth } from './provider-health.js';
 import { currentRequest } from './request-context.js';
