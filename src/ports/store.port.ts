@@ -120,6 +120,8 @@ export interface Store {
   /** Several documents at once (missing ids are skipped). */
   getDocuments(ids: readonly string[]): Promise<DocumentRecord[]>;
   listDocuments(query?: DocumentListQuery): Promise<DocumentRecord[]>;
+  /** True while a document or a job still to run (queued or running) refers to the original `key`. */
+  blobInUse(key: string): Promise<boolean>;
   /** Number of documents per collection id. */
   documentCounts(): Promise<Map<string, number>>;
   /** Extracted text of a document, for citation highlighting. */

@@ -305,21 +305,31 @@ class ChaosRun {
     const recoveryMs = Date.now() - restartedAt;
     searches.stop();
     await searches.done();
+    const crashed = [...this.processes.values()].filter((process) => process.exitedByItself);
+    for (const process of crashed) {
+      const exit = process.child.signalCode ?? process.child.exitCode;
+      problems.push(
+        `${process.name} exited by itself (${exit}); its output ends:\n${process.output().slice(-4000)}`,
+      );
+    }
     if (switching) await sleep(5_500); // API processes follow a generation switch within 5 s.
-    const reference = await this.installation.reference();
     let verdict: Awaited<ReturnType<typeof verifyTrial>> | undefined;
+    // A crashed process is the trial's finding; the next trial starts every process again.
+    if (crashed.length > 0) await this.stopAll();
+    const reference = await this.installation.reference();
     try {
-      verdict = await verifyTrial({
-        reference,
-        jobs,
-        model: this.model,
-        apiUrls: [...this.processes.values()]
-          .filter((p) => p.options.env.LORE_ROLES?.includes('api'))
-          .map((p) => p.url),
-        random,
-        orphansExpected: cutOff || victims.includes(workerName),
-      });
-      problems.push(...verdict.problems);
+      if (crashed.length === 0)
+        verdict = await verifyTrial({
+          reference,
+          jobs,
+          model: this.model,
+          apiUrls: [...this.processes.values()]
+            .filter((p) => p.options.env.LORE_ROLES?.includes('api'))
+            .map((p) => p.url),
+          random,
+          orphansExpected: cutOff || victims.includes(workerName),
+        });
+      problems.push(...(verdict?.problems ?? []));
       this.present.splice(
         0,
         this.present.length,

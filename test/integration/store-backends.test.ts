@@ -165,6 +165,27 @@ function suite(backend: BackendUnderTest) {
       expect((await store.vectorOwners('rows:e')).rowIds).toHaveLength(0);
     });
 
+    it('an original is in use while a document or a job still to run refers to it', async () => {
+      const store = open.storage.store;
+      const { queue } = open.clocked(() => Date.now());
+      const collection = await store.ensureCollection('blobs');
+      const write = writeOf(collection.id, 'kept.txt', ['kept']);
+      write.document.blobKey = 'blob-of-document';
+      const document = await store.writeDocument(write);
+      expect(await store.blobInUse('blob-of-document')).toBe(true);
+      expect(await store.blobInUse('blob-of-nobody')).toBe(false);
+      // A queued job (an older upload resubmitted behind the newer one) keeps its original; a
+      // running one too; a finished or failed one does not.
+      const job = await queue.enqueue('blob-contract', { blobKey: 'blob-of-job' });
+      expect(await store.blobInUse('blob-of-job')).toBe(true);
+      await queue.claim(['blob-contract'], 'w1', 10_000);
+      expect(await store.blobInUse('blob-of-job')).toBe(true);
+      await queue.complete(job.id, 'w1');
+      expect(await store.blobInUse('blob-of-job')).toBe(false);
+      await store.deleteDocument(document.id);
+      expect(await store.blobInUse('blob-of-document')).toBe(false);
+    });
+
     it('updates collections and refuses a taken name', async () => {
       const store = open.storage.store;
       const a = await store.ensureCollection('first');

@@ -86,6 +86,40 @@ describe('uploads as durable jobs', () => {
   });
 });
 
+describe('originals shared by several uploads', () => {
+  it('keeps an original that a queued upload still needs when the document moves on to another version', async () => {
+    const { app, runner, upload } = await setup();
+    // A client uploads v1, then v2, then (its first answer lost) v1 again: all three are queued.
+    const v1 = 'The harbour office opens at seven.';
+    const v2 = 'The harbour office opens at eight.';
+    const jobIds: string[] = [];
+    for (const bytes of [v1, v2, v1]) {
+      const response = await upload([{ name: 'hours.txt', bytes }]);
+      expect(response.status).toBe(202);
+      jobIds.push(((await response.json()) as { files: { jobId: string }[] }).files[0]!.jobId);
+    }
+    // v2 replaces v1 while the resubmitted v1 is still queued: v1's original must stay.
+    expect(await runner.drain()).toBe(3);
+    const jobs = await Promise.all(jobIds.map((id) => app.queue.get(id)));
+    expect(jobs.map((job) => [job?.state, job?.error])).toEqual([
+      ['done', undefined],
+      ['done', undefined],
+      ['done', undefined],
+    ]);
+    const [document] = await app.store.listDocuments();
+    expect(await app.store.getDocumentText(document!.id)).toBe(v1);
+    expect(await app.blobs.has(document!.blobKey!)).toBe(true);
+    // Once nothing needs it, v2's original is gone (replaced by v1 again).
+    expect([...(await keysOf(app))]).toEqual([document!.blobKey]);
+  });
+});
+
+async function keysOf(app: { blobs: { keys(): AsyncIterable<string> } }): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for await (const key of app.blobs.keys()) keys.add(key);
+  return keys;
+}
+
 describeWithDatasets('uploads of bad files', () => {
   it('fails the job of an encrypted file with a message naming it, and no retry', async () => {
     const { app, runner, http, upload } = await setup({ maxFileBytes: 10_000_000 });

@@ -87,6 +87,9 @@ export class DocumentsService {
           maxAttempts: 3,
           orderKey: ingestOrderKey(collection.id, payload.source),
         });
+        // The same bytes, already stored, may have been released (their document replaced) between
+        // putFile and the job: store them again now that the job holds them.
+        if (!(await this.deps.blobs.has(blobKey))) await this.deps.blobs.putFile(file.path, file.sha256);
         results.push({ fileName, jobId: job.id });
       } catch (error) {
         const failure = toLoreError(error, 'storage_error');

@@ -186,7 +186,7 @@ export class IngestService {
     };
   }
 
-  /** Deletes a document and, when no other document uses it, its original file. */
+  /** Deletes a document and, when nothing else uses it, its original file. */
   async remove(documentId: string): Promise<void> {
     const document = await this.deps.store.getDocument(documentId);
     if (!document) return;
@@ -194,9 +194,13 @@ export class IngestService {
     if (document.blobKey) await this.releaseBlob(document.blobKey);
   }
 
+  /**
+   * Deletes an original no document and no job still to run refers to (a resubmitted upload of an
+   * older version may be queued behind the one that replaced it). An upload of the same bytes racing
+   * this stores them again after queueing its job (DocumentsService.upload).
+   */
   private async releaseBlob(key: string): Promise<void> {
-    const stillUsed = (await this.deps.store.listDocuments()).some((document) => document.blobKey === key);
-    if (!stillUsed) await this.deps.blobs.delete(key);
+    if (!(await this.deps.store.blobInUse(key))) await this.deps.blobs.delete(key);
   }
 
   private chunkerVersion(): string {

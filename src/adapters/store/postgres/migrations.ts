@@ -418,4 +418,10 @@ export const pgMigrations: readonly PgMigration[] = [
       END $$;
     `,
   },
+  {
+    version: 11,
+    name: 'documents found by their original',
+    // An original is deleted once no document and no pending job needs it (Store.blobInUse).
+    sql: `CREATE INDEX documents_by_blob ON documents (blob_key) WHERE blob_key IS NOT NULL;`,
+  },
 ];

@@ -134,6 +134,15 @@ export class PgStore implements Store {
     return result.rows.map(toDocumentRecord);
   }
 
+  async blobInUse(key: string): Promise<boolean> {
+    const result = await this.pool.query<{ used: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM documents WHERE blob_key = $1)
+           OR EXISTS (SELECT 1 FROM jobs WHERE state IN ('queued', 'running') AND payload ->> 'blobKey' = $1) AS used`,
+      [key],
+    );
+    return result.rows[0]?.used === true;
+  }
+
   async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
     const result = await this.pool.query<PgDocumentRow>(
       `SELECT * FROM documents WHERE ($1::text IS NULL OR collection_id = $1)

@@ -378,4 +378,10 @@ export const migrations: readonly Migration[] = [
     // Nothing to change in the embedded schema: the version keeps both backends numbered alike.
     sql: `SELECT 1;`,
   },
+  {
+    version: 11,
+    name: 'documents found by their original',
+    // An original is deleted once no document and no pending job needs it (Store.blobInUse).
+    sql: `CREATE INDEX documents_by_blob ON documents(blob_key) WHERE blob_key IS NOT NULL;`,
+  },
 ];

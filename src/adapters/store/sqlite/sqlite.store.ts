@@ -117,6 +117,17 @@ export class SqliteStore implements Store {
     return rows.map(toDocumentRecord);
   }
 
+  async blobInUse(key: string): Promise<boolean> {
+    const row = this.db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM documents WHERE blob_key = @key)
+             OR EXISTS (SELECT 1 FROM jobs WHERE state IN ('queued', 'running')
+                          AND json_extract(payload, '$.blobKey') = @key) AS used`,
+      )
+      .get({ key }) as { used: number };
+    return row.used === 1;
+  }
+
   async listDocuments(query: DocumentListQuery = {}): Promise<DocumentRecord[]> {
     const rows = this.db
       .prepare(
