@@ -133,6 +133,36 @@ describe('AnnVectorIndex (embedded dense search over usearch HNSW)', () => {
     );
   });
 
+  it('keeps serving when its files cannot be written (a failed save is logged, never thrown)', async () => {
+    const collection = await store.ensureCollection('c');
+    for (let d = 0; d < 3; d++) await addDocument(collection.id, 10);
+    // A plain file where the folder should be: every save fails (as on a full or read-only disk).
+    const blocked = join(folder, 'blocked');
+    writeFileSync(blocked, 'not a folder');
+    const log = logged();
+    const index = new AnnVectorIndex({
+      store,
+      embedder: embedderOf('test:e1'),
+      files: usearchAnnFiles(join(blocked, 'vectors')),
+      log,
+      options: { saveDelayMs: 5 },
+    });
+    const query = randomVectors(1, 7)[0]!;
+    expect(await index.search(query, 5)).toHaveLength(5);
+    expect(index.stats).toMatchObject({ rebuilt: 1, saves: 0, saveFailures: 1 });
+    // A later change schedules the debounced save from a timer: it fails the same way, logged.
+    await addDocument(collection.id, 10);
+    index.recheck();
+    expect(await index.search(query, 5)).toHaveLength(5);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(index.stats.saveFailures).toBe(2);
+    expect(log.lines.filter((line) => line.level === 'warn').map((line) => line.message)).toEqual([
+      'vector index: saving failed; it is caught up from the database on the next start',
+      'vector index: saving failed; it is caught up from the database on the next start',
+    ]);
+    await expect(index.close()).rejects.toThrow();
+  });
+
   it('catches up on added and deleted documents without reloading, and a deleted chunk never returns', async () => {
     const collection = await store.ensureCollection('c');
     for (let d = 0; d < 5; d++) await addDocument(collection.id, 30);

@@ -52,6 +52,8 @@ export interface AnnIndexStats {
   /** Rows added or removed by catching up (on open and after changes). */
   caughtUpRows: number;
   saves: number;
+  /** Debounced saves that failed (logged; retried on the next change or close). */
+  saveFailures: number;
   annSearches: number;
   exactSearches: number;
 }
@@ -80,6 +82,7 @@ export class AnnVectorIndex implements DenseRetriever {
     rebuilt: 0,
     caughtUpRows: 0,
     saves: 0,
+    saveFailures: 0,
     annSearches: 0,
     exactSearches: 0,
   };
@@ -164,7 +167,7 @@ export class AnnVectorIndex implements DenseRetriever {
     const token = await this.deps.store.changeToken();
     const current = this.generation;
     if (current && current.embedderId !== embedderId) {
-      this.saveNow();
+      this.trySave();
       this.generation = undefined;
       this.exactCache.clear();
     }
@@ -226,7 +229,7 @@ export class AnnVectorIndex implements DenseRetriever {
     else log?.warn({ ...fields, reason: reasons[reason] }, 'vector index rebuilt');
     generation.dirty = true;
     this.generation = generation;
-    this.saveNow();
+    this.trySave();
     return generation;
   }
 
@@ -355,9 +358,27 @@ export class AnnVectorIndex implements DenseRetriever {
       this.saveTimer = undefined;
       // Not while a catch-up is half applied: try again once it is done.
       if (this.refreshing) this.markDirty(generation);
-      else this.saveNow();
+      else this.trySave();
     }, this.options.saveDelayMs);
     this.saveTimer.unref?.();
+  }
+
+  /**
+   * Saves after a build, a generation switch and (debounced, from a timer) after changes: a failure
+   * (disk full, folder gone) must neither end the process nor fail the search that built it. The
+   * index stays dirty, so the next change or `close` tries again; a kill before then is caught up
+   * from the database on the next start.
+   */
+  private trySave(): void {
+    try {
+      this.saveNow();
+    } catch (error) {
+      this.stats.saveFailures++;
+      this.deps.log?.warn(
+        { err: error, embedderId: this.generation?.embedderId },
+        'vector index: saving failed; it is caught up from the database on the next start',
+      );
+    }
   }
 
   private saveNow(): void {
