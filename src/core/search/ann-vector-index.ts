@@ -52,7 +52,7 @@ export interface AnnIndexStats {
   /** Rows added or removed by catching up (on open and after changes). */
   caughtUpRows: number;
   saves: number;
-  /** Debounced saves that failed (logged; retried on the next change or close). */
+  /** Saves that failed (after a build, a switch or changes): logged; retried on the next change or close. */
   saveFailures: number;
   annSearches: number;
   exactSearches: number;
