@@ -99,13 +99,28 @@ function metric(text: string, name: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
+/** Size of a live folder: files the server removes while it is walked (staged uploads, temporary
+ * index files) count as gone rather than failing the sample. */
 function directoryMb(dir: string): number {
+  return directoryBytes(dir) / 1024 / 1024;
+}
+
+function directoryBytes(dir: string): number {
   let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of ifPresent(() => readdirSync(dir, { withFileTypes: true }), [])) {
     const path = join(dir, entry.name);
-    bytes += entry.isDirectory() ? directoryMb(path) * 1024 * 1024 : statSync(path).size;
+    bytes += entry.isDirectory() ? directoryBytes(path) : ifPresent(() => statSync(path).size, 0);
   }
-  return bytes / 1024 / 1024;
+  return bytes;
+}
+
+function ifPresent<T>(read: () => T, gone: T): T {
+  try {
+    return read();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return gone;
+    throw error;
+  }
 }
 
 function stats(samples: TrafficSample[]): OperationStats {
