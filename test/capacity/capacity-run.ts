@@ -91,7 +91,11 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityRes
       await response.arrayBuffer();
       return response.status;
     };
-    const firstOk = await request(0, AbortSignal.timeout(10_000));
+    // The first search after the bulk ingest may bring the indexes up to date: timed, not load.
+    const firstStarted = performance.now();
+    const firstOk = await request(0, AbortSignal.timeout(120_000));
+    const firstSearchMs = performance.now() - firstStarted;
+    log(`  first search after seeding: ${firstSearchMs.toFixed(0)} ms`);
     const secondOk = await request(1, AbortSignal.timeout(10_000));
     if (firstOk !== 200 || secondOk !== 200)
       throw new Error(`search answered ${firstOk}/${secondOk}, not 200: check the request shape`);
