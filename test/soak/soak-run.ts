@@ -172,7 +172,7 @@ async function waitForJobs(url: string, headers: Record<string, string>, ids: st
     if (await get(ids[next]!)) next++;
     else await new Promise((resolveWait) => setTimeout(resolveWait, 500));
   }
-  for (const id of ids.slice(next + 1)) {
+  for (const id of ids.slice(next)) {
     if (!states.has(id))
       states.set(id, { state: 'not reached', error: `still waiting at the ${timeoutMs} ms deadline` });
   }
